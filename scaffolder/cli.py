@@ -1,0 +1,238 @@
+"""The ``scaffold`` command line: a Typer adapter. It parses, calls one core function, prints.
+
+Decisions live in the core modules; this file maps their results and errors to output and exit
+codes (see :mod:`scaffolder.errors`). Heavy imports happen inside commands so that
+``scaffold --help`` stays fast.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+from typing import Annotated, Any, Literal
+
+import typer
+
+from scaffolder import __version__
+from scaffolder.errors import (
+    EXIT_CONFLICTS,
+    EXIT_INTERNAL,
+    EXIT_INTERRUPTED,
+    EXIT_UPDATE_AVAILABLE,
+    InvalidAnswersError,
+    ScaffolderError,
+)
+
+app = typer.Typer(
+    name="scaffold",
+    help="Portfolio repositories for data and ML roles: green on arrival, kept up to date.",
+    context_settings={"help_option_names": ["-h", "--help"]},
+    no_args_is_help=True,
+    pretty_exceptions_enable=False,
+    rich_markup_mode=None,
+)
+
+
+def _version(value: bool) -> None:
+    if value:
+        typer.echo(f"scaffold {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def _root(
+    version: Annotated[
+        bool,
+        typer.Option("--version", callback=_version, is_eager=True, help="Show the version."),
+    ] = False,
+) -> None:
+    """Portfolio repositories for data and ML roles: green on arrival, kept up to date."""
+
+
+@app.command()
+def roles(
+    as_json: Annotated[bool, typer.Option("--json", help="Print JSON for scripts.")] = False,
+) -> None:
+    """List the roles: what you build, the skills it proves, the stack."""
+    from scaffolder.roles import list_roles
+
+    found = list_roles()
+    if as_json:
+        typer.echo(json.dumps([role.as_json() for role in found], indent=2))
+        return
+    from rich.console import Console
+    from rich.table import Table
+
+    table = Table(title="scaffold new --role ROLE", title_justify="left")
+    for column in ("role", "you build", "worked example", "skills it proves", "stack"):
+        table.add_column(column, overflow="fold")
+    for role in found:
+        table.add_row(
+            role.name, role.title, role.example, ", ".join(role.skills), ", ".join(role.stack)
+        )
+    Console().print(table)
+
+
+@app.command()
+def new(
+    dest: Annotated[
+        Path, typer.Argument(help="Folder to create (must not exist, or be empty).")
+    ] = Path("."),
+    role: Annotated[
+        str | None, typer.Option("--role", "-r", help="Role template (see: scaffold roles).")
+    ] = None,
+    defaults: Annotated[
+        bool, typer.Option("--defaults", help="Do not prompt: take defaults for what is not given.")
+    ] = False,
+    data: Annotated[
+        list[str] | None,
+        typer.Option("--data", "-d", help="An answer as key=value (repeatable)."),
+    ] = None,
+    data_file: Annotated[
+        Path | None, typer.Option("--data-file", help="A YAML file of answers (key: value).")
+    ] = None,
+    pretend: Annotated[
+        bool, typer.Option("--pretend", help="Show what would be written; write nothing.")
+    ] = False,
+    no_git: Annotated[
+        bool, typer.Option("--no-git", help="Skip git init and the first commit.")
+    ] = False,
+    setup: Annotated[
+        bool, typer.Option("--setup", help="Then install the environment and git hooks.")
+    ] = False,
+) -> None:
+    """Create a new repository from a role's template."""
+    from scaffolder.answers_input import collect_answers
+    from scaffolder.generate import generate
+
+    answers = collect_answers(data or [], data_file)
+    interactive = not defaults and sys.stdin.isatty()
+    if not defaults and not interactive:
+        raise InvalidAnswersError(
+            "no terminal to ask questions on; pass --defaults (with --role and any "
+            "--data key=value) to answer without prompts"
+        )
+    made = generate(
+        dest, role=role, data=answers, interactive=interactive, pretend=pretend, git=not no_git
+    )
+    if made.pretend:
+        _err(f"pretend: nothing was written; {made.dest} would hold the {made.role} template")
+        return
+    commit = " and committed them" if made.committed else ""
+    typer.echo(f"Created {made.dest}: {len(made.files)} files from the {made.role} template{commit}.")
+    if setup:
+        _setup(made.dest)
+        typer.echo(f"Next: cd {_shown(made.dest)} && make check && make run")
+    else:
+        typer.echo(f"Next: cd {_shown(made.dest)} && make setup && make check")
+
+
+@app.command()
+def update(
+    path: Annotated[Path, typer.Argument(help="The generated project.")] = Path("."),
+    to: Annotated[
+        str | None, typer.Option("--to", help="Template version (default: this scaffolder's).")
+    ] = None,
+    conflict: Annotated[
+        Literal["inline", "rej"],
+        typer.Option("--conflict", help="Mark conflicts inline, or write .rej files."),
+    ] = "inline",
+    pretend: Annotated[
+        bool, typer.Option("--pretend", help="Show what would change; change nothing.")
+    ] = False,
+) -> None:
+    """Bring template improvements into a generated repository, keeping your changes."""
+    from scaffolder.update import update as run_update
+
+    result = run_update(path, to=to, conflict=conflict, pretend=pretend)
+    if result.up_to_date:
+        typer.echo(f"{result.project} is up to date (template {result.to_version}).")
+        return
+    if result.pretend:
+        typer.echo(f"pretend: would update from {result.from_version} to {result.to_version}.")
+        return
+    typer.echo(
+        f"Updated {result.project} from template {result.from_version} to {result.to_version}: "
+        f"{len(result.changed)} files changed. Review with git diff, then commit."
+    )
+    if result.conflicts:
+        for name in result.conflicts:
+            typer.echo(f"conflict: {name}")
+        _err(
+            f"{len(result.conflicts)} conflicts: resolve the marked files, then commit "
+            "(the pre-commit hook refuses unresolved markers)"
+        )
+        raise typer.Exit(EXIT_CONFLICTS)
+
+
+@app.command()
+def check(
+    path: Annotated[Path, typer.Argument(help="The generated project.")] = Path("."),
+) -> None:
+    """Is this repository behind its template? Exit 0 if not, 4 if so, 5 if its answers are unsound."""
+    from scaffolder.update import status
+
+    state = status(path)
+    if state.up_to_date:
+        typer.echo(f"up to date: template {state.current}")
+        return
+    typer.echo(f"update available: template {state.current} -> {state.latest} (scaffold update)")
+    raise typer.Exit(EXIT_UPDATE_AVAILABLE)
+
+
+def _setup(project: Path) -> None:
+    from rich.console import Console
+
+    from scaffolder.setup_env import setup_project
+
+    console = Console(stderr=True)
+    with console.status("Setting up: make setup (uv sync, git hooks)") as progress:
+        setup_project(project, on_line=lambda line: progress.update(f"make setup: {line[:70]}"))
+    _err("Environment and git hooks installed.")
+
+
+def _shown(path: Path) -> str:
+    """``path`` as the user would type it: relative when below the working folder, quoted."""
+    import shlex
+
+    try:
+        shown = str(path.relative_to(Path.cwd())) or "."
+    except ValueError:
+        shown = str(path)
+    return shlex.quote(shown)
+
+
+def _err(message: str) -> None:
+    typer.echo(message, err=True)
+
+
+def main(argv: list[str] | None = None) -> Any:
+    """Entry point: run the app; expected errors print one line, never a traceback."""
+    import click
+
+    command = typer.main.get_command(app)
+    try:
+        code = command.main(args=argv, prog_name="scaffold", standalone_mode=False)
+    except ScaffolderError as exc:
+        _err(f"error: {exc.message}")
+        sys.exit(exc.exit_code)
+    except (KeyboardInterrupt, click.exceptions.Abort):
+        _err("interrupted: nothing was left half-written")
+        sys.exit(EXIT_INTERRUPTED)
+    except click.ClickException as exc:
+        exc.show()
+        sys.exit(exc.exit_code)
+    except Exception as exc:  # noqa: BLE001 - the last line of defence: a short notice, a log
+        sys.exit(_internal_error(exc))
+    sys.exit(code if isinstance(code, int) else 0)
+
+
+def _internal_error(exc: Exception) -> int:
+    import tempfile
+    import traceback
+
+    log = Path(tempfile.mkstemp(prefix="scaffold-crash-", suffix=".log")[1])
+    log.write_text("".join(traceback.format_exception(exc)), encoding="utf-8")
+    _err(f"internal error: {type(exc).__name__}: {exc}; details in {log}; please report it")
+    return EXIT_INTERNAL

@@ -1,0 +1,119 @@
+"""The one place that talks to Copier (imported lazily: ``import copier`` costs half a second).
+
+Everything here goes through Copier's public API (``run_copy``, ``run_update``) with explicit
+settings, so a user's ``~/.config/copier/settings.yml`` cannot change what scaffolder does.
+"""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any, Literal
+
+from scaffolder.errors import ScaffolderError
+from scaffolder.store import CANONICAL_URL, TemplateStore
+
+Conflict = Literal["inline", "rej"]
+
+
+def render(
+    store: TemplateStore,
+    dest: Path,
+    *,
+    data: Mapping[str, Any],
+    user_defaults: Mapping[str, Any],
+    defaults: bool,
+    pretend: bool = False,
+    quiet: bool = True,
+) -> dict[str, Any]:
+    """Render the current template version into ``dest``; returns the answers Copier recorded."""
+    with _copier_session(store):
+        from copier import Settings, run_copy
+
+        worker = _call(
+            run_copy,
+            CANONICAL_URL,
+            dest,
+            data=dict(data),
+            user_defaults=dict(user_defaults),
+            defaults=defaults,
+            vcs_ref=store.version,
+            settings=Settings(),
+            pretend=pretend,
+            quiet=quiet,
+            unsafe=True,  # our own bundled templates: they use scaffolder's Jinja extension
+            cleanup_on_error=False,  # the caller owns dest and removes it on any failure
+        )
+        return dict(worker.answers.combined)
+
+
+def update(
+    store: TemplateStore,
+    project: Path,
+    *,
+    to: str,
+    conflict: Conflict,
+    pretend: bool,
+) -> None:
+    """Run Copier's three-way update of ``project`` to template version ``to``."""
+    with _copier_session(store):
+        from copier import Settings, run_update
+
+        _call(
+            run_update,
+            project,
+            vcs_ref=to,
+            settings=Settings(),
+            overwrite=True,
+            defaults=True,
+            skip_answered=True,
+            conflict=conflict,
+            pretend=pretend,
+            quiet=True,
+            unsafe=True,
+        )
+
+
+def _call(function: Any, *args: Any, **kwargs: Any) -> Any:
+    from copier.errors import CopierAnswersInterrupt, CopierError
+
+    try:
+        return function(*args, **kwargs)
+    except CopierAnswersInterrupt:
+        raise KeyboardInterrupt from None
+    except (CopierError, ValueError) as exc:
+        message = " ".join(str(exc).split()) or type(exc).__name__
+        raise ScaffolderError(message) from exc
+
+
+@contextmanager
+def _copier_session(store: TemplateStore) -> Iterator[None]:
+    """Point git at the store's bundle and give Copier a private, throwaway clone cache."""
+    from plumbum import local
+
+    git_env = _git_config_env(store.git_config(), os.environ)
+    with tempfile.TemporaryDirectory(prefix="scaffolder-copier-") as cache:
+        saved = os.environ.get("COPIER_CACHE_DIR")
+        os.environ["COPIER_CACHE_DIR"] = cache
+        try:
+            # plumbum, which Copier runs git through, snapshots os.environ at import time.
+            with local.env(**git_env):
+                yield
+        finally:
+            if saved is None:
+                os.environ.pop("COPIER_CACHE_DIR", None)
+            else:
+                os.environ["COPIER_CACHE_DIR"] = saved
+
+
+def _git_config_env(config: Mapping[str, str], environ: Mapping[str, str]) -> dict[str, str]:
+    """git's GIT_CONFIG_COUNT/KEY/VALUE variables for ``config``, after any already set."""
+    start = int(environ.get("GIT_CONFIG_COUNT", "0") or "0")
+    env = {"GIT_CONFIG_COUNT": str(start + len(config))}
+    for offset, (key, value) in enumerate(config.items()):
+        env[f"GIT_CONFIG_KEY_{start + offset}"] = key
+        env[f"GIT_CONFIG_VALUE_{start + offset}"] = value
+    return env

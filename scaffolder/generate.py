@@ -1,0 +1,209 @@
+"""``scaffold new``: validate the request, render into a staging folder, commit, move into place.
+
+Nothing is written at the destination until the whole project (git commit included) exists in a
+staging folder beside it; the final step is one ``rename``. A failure or Ctrl-C at any point
+removes the staging folder, so the user never finds a half-written project.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import tempfile
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from scaffolder import gitrepo, naming
+from scaffolder.answers import ANSWERS_FILE
+from scaffolder.errors import DestinationError, InvalidAnswersError, InvalidNameError
+from scaffolder.roles import Role, get_role, list_roles, shared_questions
+from scaffolder.store import TemplateStore
+
+STAGING_PREFIX = ".scaffold-new-"
+
+
+@dataclass(frozen=True)
+class Generated:
+    """What ``generate`` made."""
+
+    dest: Path
+    role: str
+    answers: dict[str, Any]
+    files: list[str] = field(default_factory=list)
+    committed: bool = False
+    pretend: bool = False
+
+
+def generate(
+    dest: Path,
+    *,
+    role: str | None = None,
+    data: Mapping[str, Any] | None = None,
+    interactive: bool = False,
+    pretend: bool = False,
+    git: bool = True,
+    store: TemplateStore | None = None,
+) -> Generated:
+    """Render ``role``'s template into the new folder ``dest``.
+
+    ``interactive`` lets Copier prompt on the terminal for anything not in ``data`` (including
+    the role); otherwise every unanswered question takes its default.
+    """
+    store = store or TemplateStore.installed()
+    answers = dict(data or {})
+    role = _resolve_role(role, answers, interactive, store)
+    _check_answer_keys(answers, role, store)
+    _check_names(answers, dest, interactive)
+    dest = dest.expanduser().absolute()
+    _check_destination(dest)
+    gitrepo.require_git()  # Copier reads the templates' history through git, even with --no-git
+
+    user_defaults = {"project_name": dest.name, **_git_identity()}
+    if role is not None:
+        answers["role"] = role.name
+
+    from scaffolder import engine
+
+    if pretend:
+        recorded = engine.render(
+            store, dest, data=answers, user_defaults=user_defaults,
+            defaults=not interactive, pretend=True, quiet=False,
+        )
+        return Generated(dest=dest, role=recorded["role"], answers=recorded, pretend=True)
+
+    created_parents = _make_parents(dest.parent)
+    staging = Path(tempfile.mkdtemp(prefix=STAGING_PREFIX, dir=dest.parent))
+    try:
+        engine.render(
+            store, staging, data=answers, user_defaults=user_defaults, defaults=not interactive
+        )
+        recorded = _recorded_answers(staging)
+        if git:
+            gitrepo.init_and_commit(
+                staging,
+                author_name=recorded["author_name"],
+                author_email=recorded["author_email"],
+            )
+        files = sorted(
+            p.relative_to(staging).as_posix()
+            for p in staging.rglob("*")
+            if p.is_file() and ".git" not in p.relative_to(staging).parts
+        )
+        _move_into_place(staging, dest)
+    except BaseException:
+        shutil.rmtree(staging, ignore_errors=True)
+        for parent in created_parents:
+            shutil.rmtree(parent, ignore_errors=True)
+        raise
+    return Generated(
+        dest=dest, role=recorded["role"], answers=recorded, files=files, committed=git
+    )
+
+
+def known_answer_keys(role: Role | None, store: TemplateStore) -> list[str]:
+    """Answer keys ``--data`` accepts: the shared questions' and the role's (all roles' if None)."""
+    questions = dict(shared_questions(store))
+    for each in [role] if role else list_roles(store):
+        questions.update(each.questions)
+    return sorted(
+        key
+        for key, spec in questions.items()
+        if not key.startswith("_") and not (isinstance(spec, dict) and spec.get("when") is False)
+    )
+
+
+def _resolve_role(
+    role: str | None, answers: dict[str, Any], interactive: bool, store: TemplateStore
+) -> Role | None:
+    from_data = answers.pop("role", None)
+    if role and from_data and role != from_data:
+        raise InvalidAnswersError(
+            f"--role {role} disagrees with the answer role={from_data}; give the role once"
+        )
+    name = role or from_data
+    if name:
+        return get_role(str(name), store)
+    if interactive:
+        return None  # Copier asks for it
+    known = ", ".join(r.name for r in list_roles(store))
+    raise InvalidAnswersError(f"no role given; pass --role ROLE, one of: {known}")
+
+
+def _check_answer_keys(answers: Mapping[str, Any], role: Role | None, store: TemplateStore) -> None:
+    known = known_answer_keys(role, store)
+    unknown = sorted(set(answers) - set(known))
+    if unknown:
+        raise InvalidAnswersError(
+            f"unknown answer key {unknown[0]!r}; the keys are: {', '.join(known)}"
+        )
+
+
+def _check_names(answers: Mapping[str, Any], dest: Path, interactive: bool) -> None:
+    project_name = answers.get("project_name")
+    if project_name is None and not interactive:
+        project_name = dest.expanduser().absolute().name
+    if project_name is not None:
+        error = naming.project_name_error(str(project_name))
+        if error:
+            raise InvalidNameError(error)
+    if "package_name" in answers:
+        error = naming.package_name_error(str(answers["package_name"]))
+        if error:
+            raise InvalidNameError(error)
+
+
+def _check_destination(dest: Path) -> None:
+    if dest.is_symlink() or (dest.exists() and not dest.is_dir()):
+        raise DestinationError(f"{dest} exists and is not a folder; choose a new folder name")
+    if dest.is_dir() and any(dest.iterdir()):
+        raise DestinationError(
+            f"{dest} exists and is not empty; choose a new folder, or empty this one first"
+        )
+    for parent in dest.parents:
+        if parent.exists():
+            if not parent.is_dir() or not os.access(parent, os.W_OK):
+                raise DestinationError(f"cannot create {dest}: {parent} is not a writable folder")
+            break
+
+
+def _move_into_place(staging: Path, dest: Path) -> None:
+    """Make the staged project the destination, with the permissions a new folder would get."""
+    umask = os.umask(0)
+    os.umask(umask)
+    staging.chmod(0o777 & ~umask)  # mkdtemp made it private (0700)
+    if dest.is_dir():
+        # An existing empty folder may be someone's working directory: fill it, keep its inode.
+        for entry in staging.iterdir():
+            entry.rename(dest / entry.name)
+        staging.rmdir()
+    else:
+        staging.rename(dest)
+
+
+def _make_parents(folder: Path) -> list[Path]:
+    """Create ``folder`` and missing parents; return the top-most one created (for cleanup)."""
+    missing = [p for p in [folder, *folder.parents] if not p.exists()]
+    folder.mkdir(parents=True, exist_ok=True)
+    return missing[-1:]
+
+
+def _recorded_answers(project: Path) -> dict[str, Any]:
+    data = yaml.safe_load((project / ANSWERS_FILE).read_text(encoding="utf-8"))
+    assert isinstance(data, dict)
+    return data
+
+
+def _git_identity() -> dict[str, str]:
+    """The user's git name and email, as defaults for the author questions."""
+    if shutil.which("git") is None:
+        return {}
+    found = {}
+    for key, answer in (("user.name", "author_name"), ("user.email", "author_email")):
+        value = gitrepo.run(["config", "--get", key], Path.cwd(), check=False).stdout.strip()
+        if value:
+            found[answer] = value
+    return found

@@ -1,0 +1,110 @@
+"""Names: from a human project title to a Python package name and a distribution name,
+plus the other identifiers people type into the questions (email, GitHub user).
+
+This module is the single source of truth for the naming rule. The templates use it through
+:class:`NamingExtension` (Jinja filters), the command line uses it to refuse bad input before
+anything is written, and the property tests check it.
+"""
+
+from __future__ import annotations
+
+import keyword
+import re
+import unicodedata
+from scaffolder.errors import InvalidNameError
+
+# Generated code is formatted for package names up to this length (ruff's 100-column lines must
+# not re-wrap), so a longer explicit name is refused and a longer derived one is shortened.
+MAX_PACKAGE_NAME = 32
+_PACKAGE_RE = re.compile(r"[a-z][a-z0-9_]*")
+_DIST_RE = re.compile(r"[a-z0-9]([a-z0-9-]*[a-z0-9])?")
+_NOT_ALNUM = re.compile(r"[^a-z0-9]+")
+_EMAIL_RE = re.compile(r"[^@\s]+@[^@\s]+\.[^@\s]+")
+_GITHUB_USER_RE = re.compile(r"[A-Za-z0-9](?:[A-Za-z0-9-]{0,37}[A-Za-z0-9])?")
+
+
+def project_name_error(name: str) -> str:
+    """Return why ``name`` cannot be a project name, or ``""`` when it can."""
+    if not name.strip():
+        return "the project name is empty; give a title such as 'Loan Risk'"
+    if ".." in name or "/" in name or "\\" in name:
+        return (
+            f"the project name {name!r} contains '..' or a path separator; "
+            "give a plain title such as 'Loan Risk'"
+        )
+    if not _slug(name):
+        return (
+            f"no package name can be derived from the project name {name!r}; "
+            "use letters or digits, or pass --data package_name=NAME"
+        )
+    return ""
+
+
+def package_name_error(name: str) -> str:
+    """Return why ``name`` cannot be a package name, or ``""`` when it can."""
+    if keyword.iskeyword(name):
+        return f"the package name {name!r} is a Python keyword; choose another name"
+    if not _PACKAGE_RE.fullmatch(name):
+        return (
+            f"the package name {name!r} is not a valid Python identifier of lowercase ASCII "
+            "letters, digits and underscores starting with a letter"
+        )
+    if len(name) > MAX_PACKAGE_NAME:
+        return (
+            f"the package name {name!r} is longer than {MAX_PACKAGE_NAME} characters; "
+            "choose a shorter one"
+        )
+    return ""
+
+
+def package_name(project_name: str) -> str:
+    """Derive an importable package name from a human title ("Über Loan Risk 2" -> uber_loan_risk_2)."""
+    error = project_name_error(project_name)
+    if error:
+        raise InvalidNameError(error)
+    slug = _slug(project_name).replace("-", "_")
+    if slug[0].isdigit():
+        slug = f"project_{slug}"
+    if keyword.iskeyword(slug):
+        slug = f"{slug}_project"
+    if len(slug) > MAX_PACKAGE_NAME:
+        # Cut at the last word boundary that fits, so the name still reads as the title.
+        cut = slug[: MAX_PACKAGE_NAME + 1].rfind("_")
+        slug = slug[:cut] if cut > 0 else slug[:MAX_PACKAGE_NAME]
+        slug = slug.rstrip("_")
+    return slug
+
+
+def dist_name(package: str) -> str:
+    """The distribution (PyPI) name for a package name: underscores become hyphens."""
+    error = package_name_error(package)
+    if error:
+        raise InvalidNameError(error)
+    return package.replace("_", "-").strip("-")
+
+
+def is_valid_dist_name(name: str) -> bool:
+    """True for a normalized (PEP 503) distribution name."""
+    return _DIST_RE.fullmatch(name) is not None
+
+
+def email_error(value: str) -> str:
+    """Return why ``value`` is not an email address, or ``""``."""
+    if _EMAIL_RE.fullmatch(value):
+        return ""
+    return f"{value!r} is not an email address such as you@example.com"
+
+
+def github_user_error(value: str) -> str:
+    """Return why ``value`` is not a GitHub user or organisation name, or ``""``."""
+    if _GITHUB_USER_RE.fullmatch(value) and "--" not in value:
+        return ""
+    return f"{value!r} is not a GitHub user name (letters, digits and single inner hyphens)"
+
+
+def _slug(title: str) -> str:
+    """Lowercase ASCII words joined by hyphens; symbols and emoji are dropped, letters transliterated."""
+    from anyascii import anyascii  # deferred: only rendering needs it, not --help
+
+    letters = "".join(ch for ch in title if not unicodedata.category(ch).startswith("S"))
+    return _NOT_ALNUM.sub("-", anyascii(letters).lower()).strip("-")

@@ -1,0 +1,134 @@
+"""``scaffold update`` and ``scaffold check``: preflight checks, then Copier's three-way merge.
+
+Every precondition is checked before anything is touched, so a refused update changes nothing.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from packaging.version import InvalidVersion, Version
+
+from scaffolder import gitrepo
+from scaffolder.answers import ProjectAnswers, read_answers
+from scaffolder.engine import Conflict
+from scaffolder.errors import GitError, ScaffolderError
+from scaffolder.store import TemplateStore
+
+
+@dataclass(frozen=True)
+class Status:
+    """Where a project stands against the installed templates."""
+
+    project: Path
+    current: Version
+    latest: Version
+
+    @property
+    def up_to_date(self) -> bool:
+        return self.current >= self.latest
+
+
+@dataclass(frozen=True)
+class Updated:
+    """What ``update`` did."""
+
+    project: Path
+    from_version: Version
+    to_version: Version
+    changed: list[str] = field(default_factory=list)
+    conflicts: list[str] = field(default_factory=list)
+    pretend: bool = False
+
+    @property
+    def up_to_date(self) -> bool:
+        return self.from_version == self.to_version
+
+
+def status(path: Path, *, store: TemplateStore | None = None) -> Status:
+    """Compare ``path``'s recorded template version with the installed one."""
+    store = store or TemplateStore.installed()
+    project = _project_dir(path)
+    answers = read_answers(project)
+    return Status(project=project, current=answers.version, latest=Version(store.version))
+
+
+def update(
+    path: Path,
+    *,
+    to: str | None = None,
+    conflict: Conflict = "inline",
+    pretend: bool = False,
+    store: TemplateStore | None = None,
+) -> Updated:
+    """Bring template changes from the project's version up to ``to`` (default: installed)."""
+    store = store or TemplateStore.installed()
+    gitrepo.require_git()
+    project = _project_dir(path)
+    answers = read_answers(project)
+    _check_repository(project)
+    target = _target_version(to, answers, store)
+    if target == answers.version:
+        return Updated(project=project, from_version=target, to_version=target, pretend=pretend)
+
+    from scaffolder import engine
+
+    rejects_before = set(gitrepo.untracked_files(project, "*.rej"))
+    engine.update(store, project, to=str(target), conflict=conflict, pretend=pretend)
+    if pretend:
+        return Updated(project, answers.version, target, pretend=True)
+    changed = sorted(
+        line[3:] for line in gitrepo.run(["status", "--porcelain"], project).stdout.splitlines()
+    )
+    if conflict == "rej":
+        conflicts = sorted(set(gitrepo.untracked_files(project, "*.rej")) - rejects_before)
+    else:
+        conflicts = gitrepo.conflicted_files(project)
+    return Updated(project, answers.version, target, changed=changed, conflicts=conflicts)
+
+
+def _project_dir(path: Path) -> Path:
+    project = path.expanduser().absolute()
+    if not project.is_dir():
+        raise ScaffolderError(f"{project} is not a folder; give the path of a generated project")
+    return project
+
+
+def _check_repository(project: Path) -> None:
+    top = gitrepo.toplevel(project)
+    if top is None:
+        raise GitError(
+            f"{project} is not in a git repository; update merges through git history: "
+            "run git init, git add -A and git commit first"
+        )
+    if not gitrepo.has_commits(project):
+        raise GitError(f"{project} has no commits yet; commit your work, then update")
+    if gitrepo.is_dirty(project):
+        raise GitError(
+            f"{project} has uncommitted changes; commit or stash them, then run scaffold update"
+        )
+
+
+def _target_version(to: str | None, answers: ProjectAnswers, store: TemplateStore) -> Version:
+    from scaffolder.history import bundle_versions
+
+    available = bundle_versions(store.bundle)
+    try:
+        target = Version(to) if to else Version(store.version)
+    except InvalidVersion:
+        raise ScaffolderError(f"--to {to!r} is not a version number such as 0.2.0") from None
+    if target not in available:
+        listed = ", ".join(str(v) for v in available)
+        raise ScaffolderError(f"template version {target} is not available; available: {listed}")
+    if answers.version not in available:
+        raise ScaffolderError(
+            f"the project records template version {answers.version}, which this scaffolder "
+            f"({store.version}) does not have; upgrade scaffolder: pip install -U scaffolder"
+        )
+    if target < answers.version:
+        raise ScaffolderError(
+            f"the project is at template version {answers.version}, newer than {target}; "
+            "downgrades are not supported"
+        )
+    return target

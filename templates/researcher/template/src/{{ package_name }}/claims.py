@@ -1,0 +1,309 @@
+"""Reported claims: load them, compare them with reproduced values, and report the outcome.
+
+This module owns the claims file format (`paper/claims.yaml`), the pass / out-of-tolerance
+decision for each claim, and the reported-versus-reproduced tables written to `outputs/`
+(`REPRODUCTION.md` for people, `reproduction.csv` for tools).
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import math
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from enum import StrEnum
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+MARKDOWN_NAME = "REPRODUCTION.md"
+CSV_NAME = "reproduction.csv"
+CSV_COLUMNS: tuple[str, ...] = (
+    "claim_id",
+    "quantity",
+    "source",
+    "reported",
+    "reproduced",
+    "rel_error",
+    "rel_tol",
+    "status",
+)
+_CLAIM_FIELDS: tuple[str, ...] = ("id", "quantity", "source", "value", "rel_tol")
+
+
+class ClaimsFileError(ValueError):
+    """The claims file is malformed or names a claim that cannot be reproduced."""
+
+
+@dataclass(frozen=True)
+class Claim:
+    """One reported number, where it was reported, and how closely it must be reproduced."""
+
+    claim_id: str
+    quantity: str
+    source: str
+    value: float
+    rel_tol: float
+
+
+@dataclass(frozen=True)
+class Publication:
+    """What is being reproduced: the paper, where the reference values come from, the model."""
+
+    citation: str
+    reference_values: str
+    model: str
+
+
+@dataclass(frozen=True)
+class ClaimsFile:
+    """The parsed contents of a claims file."""
+
+    publication: Publication
+    claims: tuple[Claim, ...]
+
+
+class Status(StrEnum):
+    """Outcome of checking one claim."""
+
+    PASS = "pass"
+    OUT_OF_TOLERANCE = "out-of-tolerance"
+
+
+@dataclass(frozen=True)
+class ClaimCheck:
+    """A claim next to its reproduced value."""
+
+    claim: Claim
+    reproduced: float
+    rel_error: float
+    status: Status
+
+    @property
+    def passed(self) -> bool:
+        return self.status is Status.PASS
+
+
+def _require_text(mapping: Mapping[str, Any], key: str, where: str) -> str:
+    value = mapping.get(key)
+    if not isinstance(value, str) or not value.strip():
+        raise ClaimsFileError(f"{where}: '{key}' must be a non-empty string")
+    return value.strip()
+
+
+def _require_number(mapping: Mapping[str, Any], key: str, where: str) -> float:
+    value = mapping.get(key)
+    # bool is an int subclass, and YAML 1.1 reads `1e-7` as a *string*: reject both loudly
+    # rather than comparing against a value nobody meant.
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        raise ClaimsFileError(
+            f"{where}: '{key}' must be a number, got {value!r} "
+            "(write exponents with a decimal point, e.g. 1.0e-7)"
+        )
+    number = float(value)
+    if not math.isfinite(number):
+        raise ClaimsFileError(f"{where}: '{key}' must be finite, got {number}")
+    return number
+
+
+def _parse_claim(entry: object, position: int) -> Claim:
+    where = f"claim #{position}"
+    if not isinstance(entry, dict):
+        raise ClaimsFileError(f"{where}: expected a mapping, got {type(entry).__name__}")
+    unknown = sorted(set(entry) - set(_CLAIM_FIELDS))
+    if unknown:
+        raise ClaimsFileError(f"{where}: unknown field(s) {unknown}")
+    claim_id = _require_text(entry, "id", where)
+    where = f"claim {claim_id!r}"
+    rel_tol = _require_number(entry, "rel_tol", where)
+    if rel_tol <= 0:
+        raise ClaimsFileError(f"{where}: 'rel_tol' must be positive, got {rel_tol}")
+    return Claim(
+        claim_id=claim_id,
+        quantity=_require_text(entry, "quantity", where),
+        source=_require_text(entry, "source", where),
+        value=_require_number(entry, "value", where),
+        rel_tol=rel_tol,
+    )
+
+
+def parse_claims(document: object) -> ClaimsFile:
+    """Validate an already-parsed YAML document and turn it into a `ClaimsFile`."""
+    if not isinstance(document, dict):
+        raise ClaimsFileError("the claims file must be a mapping with 'publication' and 'claims'")
+    publication_entry = document.get("publication")
+    if not isinstance(publication_entry, dict):
+        raise ClaimsFileError("'publication' must be a mapping")
+    publication = Publication(
+        citation=_require_text(publication_entry, "citation", "publication"),
+        reference_values=_require_text(publication_entry, "reference_values", "publication"),
+        model=_require_text(publication_entry, "model", "publication"),
+    )
+    entries = document.get("claims")
+    if not isinstance(entries, list) or not entries:
+        raise ClaimsFileError("'claims' must be a non-empty list")
+    claims = tuple(_parse_claim(entry, position) for position, entry in enumerate(entries, 1))
+    seen: set[str] = set()
+    for claim in claims:
+        if claim.claim_id in seen:
+            raise ClaimsFileError(f"duplicate claim id {claim.claim_id!r}")
+        seen.add(claim.claim_id)
+    return ClaimsFile(publication=publication, claims=claims)
+
+
+def load_claims(path: Path) -> ClaimsFile:
+    """Read and validate a claims file (see `paper/claims.yaml` for the format)."""
+    text = path.read_text(encoding="utf-8")
+    try:
+        document = yaml.safe_load(text)
+    except yaml.YAMLError as error:
+        raise ClaimsFileError(f"{path}: not valid YAML: {error}") from error
+    try:
+        return parse_claims(document)
+    except ClaimsFileError as error:
+        raise ClaimsFileError(f"{path}: {error}") from error
+
+
+def relative_error(reported: float, reproduced: float) -> float:
+    """|reproduced - reported| / |reported|; the absolute error when the reported value is 0."""
+    difference = abs(reproduced - reported)
+    return difference if reported == 0 else difference / abs(reported)
+
+
+def check_claim(claim: Claim, reproduced: float) -> ClaimCheck:
+    """Compare one claim with its reproduced value."""
+    error = relative_error(claim.value, reproduced)
+    # Written as `error <= tol` so that a NaN reproduction can never pass.
+    status = Status.PASS if error <= claim.rel_tol else Status.OUT_OF_TOLERANCE
+    return ClaimCheck(claim=claim, reproduced=reproduced, rel_error=error, status=status)
+
+
+def compare(claims: Sequence[Claim], reproduced: Mapping[str, float]) -> list[ClaimCheck]:
+    """Check every claim, in file order; a claim the code does not reproduce is an error."""
+    missing = [claim.claim_id for claim in claims if claim.claim_id not in reproduced]
+    if missing:
+        raise ClaimsFileError(
+            f"no reproduced value for claim id(s) {missing}; known ids: {sorted(reproduced)}"
+        )
+    return [check_claim(claim, reproduced[claim.claim_id]) for claim in claims]
+
+
+def _markdown_cell(text: str) -> str:
+    # A literal pipe would split the cell in a Markdown table.
+    return text.replace("|", "\\|")
+
+
+def format_value(value: float) -> str:
+    """Fifteen significant digits: the precision NIST certifies to."""
+    return f"{value:.15g}"
+
+
+def markdown_table(checks: Sequence[ClaimCheck]) -> str:
+    """Reported-versus-reproduced table, one row per claim."""
+    lines = [
+        "| Claim | Quantity | Reported | Reproduced | Relative error | Tolerance | Status |",
+        "| --- | --- | ---: | ---: | ---: | ---: | --- |",
+    ]
+    for check in checks:
+        claim = check.claim
+        cells = (
+            f"`{claim.claim_id}`",
+            _markdown_cell(claim.quantity),
+            format_value(claim.value),
+            format_value(check.reproduced),
+            f"{check.rel_error:.2e}",
+            f"{claim.rel_tol:.0e}",
+            check.status.value,
+        )
+        lines.append("| " + " | ".join(cells) + " |")
+    return "\n".join(lines) + "\n"
+
+
+def summary_line(checks: Sequence[ClaimCheck]) -> str:
+    passed = sum(check.passed for check in checks)
+    return f"{passed}/{len(checks)} claims reproduced within tolerance."
+
+
+def _deviations_section(checks: Sequence[ClaimCheck]) -> list[str]:
+    failures = [check for check in checks if not check.passed]
+    if failures:
+        lines = [f"{len(failures)} claim(s) out of tolerance:", ""]
+        lines.extend(
+            f"- `{check.claim.claim_id}` ({check.claim.source}): reported "
+            f"{format_value(check.claim.value)}, reproduced {format_value(check.reproduced)}, "
+            f"relative error {check.rel_error:.2e} exceeds the tolerance "
+            f"{check.claim.rel_tol:.0e}."
+            for check in failures
+        )
+        return lines
+    # Even with no failure, say how close the worst claim came: a shrinking margin is the
+    # early warning that a dependency upgrade is eroding precision.
+    worst = max(checks, key=lambda check: check.rel_error / check.claim.rel_tol)
+    return [
+        "None: every claim is within its tolerance.",
+        "",
+        f"Smallest margin: `{worst.claim.claim_id}`, relative error {worst.rel_error:.2e} "
+        f"against a tolerance of {worst.claim.rel_tol:.0e}.",
+    ]
+
+
+def markdown_report(publication: Publication, checks: Sequence[ClaimCheck]) -> str:
+    """The full `REPRODUCTION.md`: what was reproduced, the table, and the deviations."""
+    lines = [
+        "# Reproduction report",
+        "",
+        f"- Publication: {publication.citation}",
+        f"- Reference values: {publication.reference_values}",
+        f"- Model: {publication.model}",
+        "",
+        summary_line(checks),
+        "",
+        "## Reported versus reproduced",
+        "",
+        markdown_table(checks).rstrip("\n"),
+        "",
+        "## Deviations",
+        "",
+        *_deviations_section(checks),
+        "",
+        "## Sources",
+        "",
+        *(f"- `{check.claim.claim_id}`: {check.claim.source}" for check in checks),
+    ]
+    return "\n".join(lines) + "\n"
+
+
+def csv_report(checks: Sequence[ClaimCheck]) -> str:
+    """The same comparison as CSV, with full-precision (round-trip) numbers."""
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\n")
+    writer.writerow(CSV_COLUMNS)
+    for check in checks:
+        claim = check.claim
+        writer.writerow(
+            (
+                claim.claim_id,
+                claim.quantity,
+                claim.source,
+                repr(claim.value),
+                repr(check.reproduced),
+                repr(check.rel_error),
+                repr(claim.rel_tol),
+                check.status.value,
+            )
+        )
+    return buffer.getvalue()
+
+
+def write_reports(
+    publication: Publication, checks: Sequence[ClaimCheck], out_dir: Path
+) -> tuple[Path, Path]:
+    """Write `REPRODUCTION.md` and `reproduction.csv` into `out_dir`; return their paths."""
+    out_dir.mkdir(parents=True, exist_ok=True)
+    markdown_path = out_dir / MARKDOWN_NAME
+    csv_path = out_dir / CSV_NAME
+    markdown_path.write_text(markdown_report(publication, checks), encoding="utf-8")
+    csv_path.write_text(csv_report(checks), encoding="utf-8")
+    return markdown_path, csv_path

@@ -1,0 +1,148 @@
+"""Tier 2: every role x every choice renders to the exact file set, clean and well-formed."""
+
+from __future__ import annotations
+
+import json
+import re
+import subprocess
+import sys
+import tomllib
+from pathlib import Path
+
+import pytest
+import yaml
+
+from scaffolder.generate import generate
+from scaffolder.naming import MAX_PACKAGE_NAME
+from scaffolder.store import CANONICAL_URL, TemplateStore
+from tests.templates.matrix import LONG_NAME, Case, cases
+
+CASES = cases(TemplateStore.installed())
+# What every role's repository must contain, whatever the answers (the shared contract).
+CONTRACT = {
+    ".copier-answers.yml",
+    ".editorconfig",
+    ".github/workflows/ci.yml",
+    ".gitignore",
+    ".pre-commit-config.yaml",
+    "LICENSE",
+    "Makefile",
+    "README.md",
+    "pyproject.toml",
+}
+LICENSE_FIRST_LINES = {
+    "MIT": "MIT License",
+    "Apache-2.0": "Apache License",
+    "BSD-3-Clause": "BSD 3-Clause License",
+}
+JINJA_LEFTOVER = re.compile(r"\{\{|\}\}|\{%|%\}|\{#|#\}")
+
+
+@pytest.fixture(scope="module")
+def rendered(tmp_path_factory: pytest.TempPathFactory, store: TemplateStore) -> dict[str, Path]:
+    """Render every case once (no git: speed), keyed by case id."""
+    root = tmp_path_factory.mktemp("matrix")
+    out = {}
+    for index, case in enumerate(CASES):
+        dest = root / f"case-{index}" / "portfolio-project"
+        generate(dest, role=case.role, data=case.answers, git=False, store=store)
+        out[case.id] = dest
+    return out
+
+
+def expected_files(case: Case, project: Path, store: TemplateStore) -> set[str]:
+    """The role's template tree with names rendered, plus the shared contract."""
+    answers = yaml.safe_load((project / ".copier-answers.yml").read_text())
+    template = store.templates_dir / case.role / "template"
+    names = set()
+    for path in template.rglob("*"):
+        if path.is_file():
+            rel = path.relative_to(template).as_posix().removesuffix(".jinja")
+            rel = rel.replace("{{ package_name }}", answers["package_name"])
+            rel = rel.replace("{{ _copier_conf.answers_file }}", ".copier-answers.yml")
+            names.add(rel)
+    return names | CONTRACT
+
+
+def files_of(project: Path) -> set[str]:
+    return {p.relative_to(project).as_posix() for p in project.rglob("*") if p.is_file()}
+
+
+def test_the_long_name_is_the_longest_allowed() -> None:
+    assert len(LONG_NAME["package_name"]) == MAX_PACKAGE_NAME
+
+
+def test_every_choice_of_every_question_is_covered(store: TemplateStore) -> None:
+    from tests.templates.matrix import choices_of
+    from scaffolder.roles import list_roles, shared_questions
+
+    for role in list_roles(store):
+        questions = {**shared_questions(store), **role.questions}
+        for key, spec in questions.items():
+            if key == "role":
+                continue
+            for choice in choices_of(spec):
+                assert any(
+                    c.role == role.name and c.answers.get(key) == choice for c in CASES
+                ), f"{role.name}: {key}={choice} is never rendered"
+
+
+@pytest.mark.parametrize("case", CASES, ids=lambda c: c.id)
+class TestRenderedProject:
+    def test_exact_file_set(self, case: Case, rendered: dict[str, Path], store: TemplateStore) -> None:
+        project = rendered[case.id]
+        assert files_of(project) == expected_files(case, project, store)
+
+    def test_no_leftover_jinja(self, case: Case, rendered: dict[str, Path]) -> None:
+        project = rendered[case.id]
+        for path in project.rglob("*"):
+            assert not JINJA_LEFTOVER.search(path.name), path
+            if path.is_file():
+                text = path.read_text(encoding="utf-8")
+                assert not JINJA_LEFTOVER.search(text.replace("${{", "")), path
+
+    def test_toml_and_yaml_parse_and_agree_with_the_answers(
+        self, case: Case, rendered: dict[str, Path]
+    ) -> None:
+        project = rendered[case.id]
+        answers = yaml.safe_load((project / ".copier-answers.yml").read_text())
+        assert answers["_src_path"] == CANONICAL_URL
+        assert "/" not in str(answers["_commit"])
+        for key, value in case.answers.items():
+            assert answers[key] == value
+        pyproject = tomllib.loads((project / "pyproject.toml").read_text())
+        assert pyproject["project"]["name"] == answers["package_name"].replace("_", "-")
+        assert pyproject["project"]["requires-python"] == f">={answers['python_version']}"
+        assert pyproject["project"]["license"] == answers["license"]
+        for path in [*project.rglob("*.yml"), *project.rglob("*.yaml")]:
+            yaml.safe_load(path.read_text())
+        first_line = (project / "LICENSE").read_text().strip().splitlines()[0].strip()
+        assert first_line == LICENSE_FIRST_LINES[answers["license"]]
+        assert (project / "src" / answers["package_name"] / "__init__.py").is_file()
+
+    def test_python_compiles(self, case: Case, rendered: dict[str, Path]) -> None:
+        for path in rendered[case.id].rglob("*.py"):
+            compile(path.read_text(encoding="utf-8"), str(path), "exec")
+
+    def test_ruff_format_and_lint_are_clean(self, case: Case, rendered: dict[str, Path]) -> None:
+        """The generated config passes on the generated code, for any allowed name length."""
+        project = rendered[case.id]
+        for args in (["format", "--check", "--diff"], ["check", "--no-cache"]):
+            result = subprocess.run(
+                [sys.executable, "-m", "ruff", *args, "."],
+                cwd=project, capture_output=True, text=True, check=False,
+            )
+            assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_workflows_are_valid_github_actions(rendered: dict[str, Path]) -> None:
+    workflows = sorted(str(p) for p in Path(next(iter(rendered.values()))).parent.parent.rglob(
+        ".github/workflows/*.yml"))
+    assert len(workflows) >= len(CASES)
+    result = subprocess.run(
+        [sys.executable, "-m", "check_jsonschema", "--builtin-schema",
+         "vendor.github-workflows", *workflows],
+        capture_output=True, text=True, check=False,
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert json.dumps(result.returncode) == "0"
