@@ -1,0 +1,124 @@
+"""The naming rule: any human title -> a valid, non-keyword package and distribution name."""
+
+from __future__ import annotations
+
+import keyword
+
+import pytest
+from hypothesis import example, given
+from hypothesis import strategies as st
+
+from scaffolder.errors import InvalidNameError
+from scaffolder.naming import (
+    MAX_PACKAGE_NAME,
+    dist_name,
+    email_error,
+    github_user_error,
+    is_valid_dist_name,
+    package_name,
+    package_name_error,
+    project_name_error,
+)
+
+
+@given(st.text(max_size=80))
+@example("Über Loan Risk 2")
+@example("class")
+@example("2048")
+@example("Łódź ß 数据分析 🚀")
+@example("a" * 200)
+def test_a_derivable_title_always_gives_a_valid_package_and_distribution_name(title: str) -> None:
+    if project_name_error(title):
+        with pytest.raises(InvalidNameError):
+            package_name(title)
+        return
+    package = package_name(title)
+    assert package.isidentifier()
+    assert package.isascii()
+    assert not keyword.iskeyword(package)
+    assert len(package) <= MAX_PACKAGE_NAME
+    assert package_name_error(package) == ""
+    assert is_valid_dist_name(dist_name(package))
+
+
+@given(st.text(alphabet=st.characters(categories=["L", "N"]), min_size=1, max_size=40))
+def test_any_title_with_a_letter_or_digit_is_accepted(title: str) -> None:
+    assert project_name_error(title) == "" or "no package name" in project_name_error(title)
+
+
+@pytest.mark.parametrize(
+    ("title", "package", "dist"),
+    [
+        ("Über Loan Risk 2", "uber_loan_risk_2", "uber-loan-risk-2"),
+        ("  Loan   Risk!! ", "loan_risk", "loan-risk"),
+        ("class", "class_project", "class-project"),
+        ("2048 Game", "project_2048_game", "project-2048-game"),
+        ("Łódź straße", "lodz_strasse", "lodz-strasse"),
+        ("Café ☕", "cafe", "cafe"),
+        (
+            "A Very Long Project Title About Loan Default Risk",
+            "a_very_long_project_title_about",
+            "a-very-long-project-title-about",
+        ),
+    ],
+)
+def test_examples(title: str, package: str, dist: str) -> None:
+    assert package_name(title) == package
+    assert dist_name(package) == dist
+
+
+@pytest.mark.parametrize(
+    ("title", "message"),
+    [
+        ("", "the project name is empty; give a title such as 'Loan Risk'"),
+        ("   ", "the project name is empty; give a title such as 'Loan Risk'"),
+        (
+            "!!!",
+            "no package name can be derived from the project name '!!!'; "
+            "use letters or digits, or pass --data package_name=NAME",
+        ),
+        (
+            "../evil",
+            "the project name '../evil' contains '..' or a path separator; "
+            "give a plain title such as 'Loan Risk'",
+        ),
+        (
+            "a/b",
+            "the project name 'a/b' contains '..' or a path separator; "
+            "give a plain title such as 'Loan Risk'",
+        ),
+        (
+            "a\\b",
+            "the project name 'a\\\\b' contains '..' or a path separator; "
+            "give a plain title such as 'Loan Risk'",
+        ),
+    ],
+)
+def test_refused_titles(title: str, message: str) -> None:
+    assert project_name_error(title) == message
+
+
+@pytest.mark.parametrize(
+    ("name", "reason"),
+    [
+        ("class", "is a Python keyword"),
+        ("None", "is a Python keyword"),
+        ("1abc", "is not a valid Python identifier"),
+        ("Loan", "is not a valid Python identifier"),
+        ("loan-risk", "is not a valid Python identifier"),
+        ("über", "is not a valid Python identifier"),
+        ("_private", "is not a valid Python identifier"),
+        ("a" * (MAX_PACKAGE_NAME + 1), f"is longer than {MAX_PACKAGE_NAME} characters"),
+    ],
+)
+def test_refused_package_names(name: str, reason: str) -> None:
+    assert reason in package_name_error(name)
+    assert package_name_error("loan_risk") == ""
+
+
+def test_email_and_github_user_rules() -> None:
+    assert email_error("ada@example.com") == ""
+    assert email_error("ada") == "'ada' is not an email address such as you@example.com"
+    assert github_user_error("ada-l") == ""
+    assert github_user_error("-ada") != ""
+    assert github_user_error("a--b") != ""
