@@ -101,6 +101,16 @@ class TestRenderedProject:
                 text = path.read_text(encoding="utf-8")
                 assert not JINJA_LEFTOVER.search(text.replace("${{", "")), path
 
+    def test_text_files_end_with_one_newline_and_no_trailing_spaces(
+        self, case: Case, rendered: dict[str, Path]
+    ) -> None:
+        """What the generated pre-commit hooks enforce, so the first commit hook run is clean."""
+        for path in rendered[case.id].rglob("*"):
+            if path.is_file():
+                text = path.read_text(encoding="utf-8")
+                assert text.endswith("\n") and not text.endswith("\n\n"), path
+                assert not any(line != line.rstrip() for line in text.splitlines()), path
+
     def test_toml_and_yaml_parse_and_agree_with_the_answers(
         self, case: Case, rendered: dict[str, Path]
     ) -> None:
