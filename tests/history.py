@@ -1,0 +1,83 @@
+"""A scaffolder source checkout with three template releases, for update tests.
+
+0.1.0 is today's templates; 0.2.0 changes shared partials and adds a file; 0.3.0 changes one
+more. The first two are release tags; 0.3.0 is the working tree, as in a developer's checkout.
+"""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+from dataclasses import dataclass
+from pathlib import Path
+
+from scaffolder.store import TemplateStore
+
+REPO_ROOT = Path(__file__).resolve().parent.parent
+ROLE = "researcher"
+# v0.2.0: lines that the update must bring in.
+MAKEFILE_TARGET = "clean: ## Remove caches and outputs"
+LICENSE_LINE_V2 = "Released under {{ license }}; see [LICENSE](LICENSE) for the terms."
+NEW_FILE = "CONTRIBUTING.md"
+# v0.3.0
+GITIGNORE_LINE = "*.log"
+
+
+@dataclass
+class History:
+    source: Path
+    v1: TemplateStore  # a store that knows only 0.1.0 (what generated the project)
+    latest: TemplateStore  # 0.1.0, 0.2.0 and 0.3.0
+
+
+def build_history(root: Path) -> History:
+    source = root / "scaffolder-src"
+    shutil.copytree(REPO_ROOT / "scaffolder", source / "scaffolder",
+                    ignore=shutil.ignore_patterns("__pycache__", "templates.bundle"))
+    shutil.copytree(REPO_ROOT / "templates", source / "templates",
+                    ignore=shutil.ignore_patterns("__pycache__"))
+    _set_version(source, "0.1.0")
+    _git(source, "init", "--quiet", "--initial-branch=main")
+    _release(source, "0.1.0")
+    v1 = TemplateStore.from_source(source)
+    _ = v1.bundle  # build it now, while the checkout holds 0.1.0
+
+    shared = source / "templates" / "_shared"
+    _append(shared / "Makefile.jinja", f"\n{MAKEFILE_TARGET}\n\trm -rf .pytest_cache .ruff_cache\n")
+    readme = shared / "README.md.jinja"
+    readme.write_text(readme.read_text().replace(
+        "{{ license }}; see [LICENSE](LICENSE).", LICENSE_LINE_V2))
+    editorconfig = shared / "editorconfig.jinja"
+    editorconfig.write_text(editorconfig.read_text().replace("indent_size = 4", "indent_size = 2"))
+    (source / "templates" / ROLE / "template" / NEW_FILE).write_text("# Contributing\n")
+    _set_version(source, "0.2.0")
+    _release(source, "0.2.0")
+
+    _append(shared / "gitignore.jinja", f"\n# Logs\n{GITIGNORE_LINE}\n")
+    _set_version(source, "0.3.0")
+    return History(source=source, v1=v1, latest=TemplateStore.from_source(source))
+
+
+def _append(path: Path, text: str) -> None:
+    path.write_text(path.read_text() + text)
+
+
+def _set_version(source: Path, version: str) -> None:
+    init = source / "scaffolder" / "__init__.py"
+    lines = [
+        f'__version__ = "{version}"' if line.startswith("__version__") else line
+        for line in init.read_text().splitlines()
+    ]
+    init.write_text("\n".join(lines) + "\n")
+
+
+def _release(source: Path, version: str) -> None:
+    _git(source, "add", "--all")
+    _git(source, "commit", "--quiet", "-m", f"Release {version}")
+    _git(source, "tag", f"v{version}")
+
+
+def _git(cwd: Path, *args: str) -> str:
+    return subprocess.run(
+        ["git", *args], cwd=cwd, check=True, capture_output=True, text=True
+    ).stdout

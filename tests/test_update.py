@@ -1,0 +1,238 @@
+"""Tier 4: ``scaffold update`` end to end, against a real three-release template history."""
+
+from __future__ import annotations
+
+import subprocess
+from pathlib import Path
+
+import pytest
+import yaml
+
+from scaffolder.errors import AnswersFileError, GitError, ScaffolderError
+from scaffolder.generate import generate
+from scaffolder.store import CANONICAL_URL, TemplateStore
+from scaffolder.update import status, update
+from tests.conftest import Cli
+from tests.history import (
+    GITIGNORE_LINE,
+    MAKEFILE_TARGET,
+    NEW_FILE,
+    ROLE,
+    History,
+    build_history,
+)
+
+USER_LINE = "# A note the user added: this must survive every update."
+USER_LICENSE_LINE = "Licensed as MIT, by me."
+
+
+@pytest.fixture(scope="module")
+def history(tmp_path_factory: pytest.TempPathFactory) -> History:
+    return build_history(tmp_path_factory.mktemp("history"))
+
+
+def git(project: Path, *args: str) -> str:
+    return subprocess.run(
+        ["git", *args], cwd=project, check=True, capture_output=True, text=True
+    ).stdout
+
+
+def make_project(history: History, dest: Path, *, conflicting: bool = False) -> Path:
+    """A project generated at 0.1.0 and then changed by its user, all committed."""
+    generate(dest, role=ROLE, data={"project_name": "Loan Study"}, store=history.v1)
+    claims = dest / "src" / "loan_study" / "claims.py"
+    claims.write_text(claims.read_text() + USER_LINE + "\n")
+    (dest / ".editorconfig").unlink()
+    if conflicting:
+        readme = dest / "README.md"
+        readme.write_text(readme.read_text().replace("MIT; see [LICENSE](LICENSE).", USER_LICENSE_LINE))
+    git(dest, "add", "--all")
+    git(dest, "commit", "--quiet", "-m", "My changes")
+    return dest
+
+
+def answers(project: Path) -> dict[str, object]:
+    data = yaml.safe_load((project / ".copier-answers.yml").read_text())
+    assert isinstance(data, dict)
+    return data
+
+
+@pytest.fixture(scope="module")
+def updated(history: History, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """One project taken from 0.1.0 to 0.3.0 in a single step, without conflicts."""
+    project = make_project(history, tmp_path_factory.mktemp("clean") / "loan-study")
+    result = update(project, store=history.latest)
+    assert (str(result.from_version), str(result.to_version)) == ("0.1.0", "0.3.0")
+    assert result.conflicts == []
+    return project
+
+
+def test_user_edits_survive(updated: Path) -> None:
+    assert USER_LINE in (updated / "src" / "loan_study" / "claims.py").read_text()
+
+
+def test_template_changes_from_every_version_between_arrive(updated: Path) -> None:
+    assert MAKEFILE_TARGET in (updated / "Makefile").read_text()  # 0.2.0
+    assert (updated / NEW_FILE).read_text() == "# Contributing\n"  # 0.2.0
+    assert GITIGNORE_LINE in (updated / ".gitignore").read_text().splitlines()  # 0.3.0
+    assert answers(updated)["_commit"] == "0.3.0"
+
+
+def test_a_file_the_user_deleted_stays_deleted(updated: Path) -> None:
+    assert not (updated / ".editorconfig").exists()
+
+
+def test_answers_file_names_no_machine_path(updated: Path) -> None:
+    recorded = answers(updated)
+    assert recorded["_src_path"] == CANONICAL_URL
+    assert "/" not in (updated / ".copier-answers.yml").read_text().replace(CANONICAL_URL, "")
+
+
+def test_update_to_a_chosen_version(history: History, tmp_path: Path) -> None:
+    project = make_project(history, tmp_path / "loan-study")
+    result = update(project, to="0.2.0", store=history.latest)
+    assert str(result.to_version) == "0.2.0"
+    assert MAKEFILE_TARGET in (project / "Makefile").read_text()
+    assert GITIGNORE_LINE not in (project / ".gitignore").read_text().splitlines()
+    assert answers(project)["_commit"] == "0.2.0"
+
+
+def test_update_works_from_a_moved_store(history: History, tmp_path: Path) -> None:
+    """A wheel-style store whose bundle lives somewhere else entirely (a new venv, a new machine)."""
+    project = make_project(history, tmp_path / "loan-study")
+    moved = tmp_path / "elsewhere" / "site-packages" / "scaffolder"
+    moved.mkdir(parents=True)
+    bundle = moved / "templates.bundle"
+    bundle.write_bytes(history.latest.bundle.read_bytes())
+    store = TemplateStore(history.latest.templates_dir, "0.3.0", bundle=bundle)
+    result = update(project, store=store)
+    assert str(result.to_version) == "0.3.0"
+    assert GITIGNORE_LINE in (project / ".gitignore").read_text().splitlines()
+
+
+def test_conflicts_are_marked_listed_and_reported_by_exit_code(
+    history: History, tmp_path: Path, cli: Cli, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    project = make_project(history, tmp_path / "loan-study", conflicting=True)
+    monkeypatch.setattr(TemplateStore, "installed", classmethod(lambda cls: history.latest))
+    result = cli("update", str(project))
+    assert result.code == 3
+    assert "conflict: README.md\n" in result.out
+    assert result.err == (
+        "1 conflicts: resolve the marked files, then commit "
+        "(the pre-commit hook refuses unresolved markers)\n"
+    )
+    readme = (project / "README.md").read_text()
+    assert "<<<<<<<" in readme and ">>>>>>>" in readme
+    assert USER_LICENSE_LINE in readme
+    assert "Released under MIT" in readme
+    assert USER_LINE in (project / "src" / "loan_study" / "claims.py").read_text()
+
+
+def test_conflicts_as_rej_files(history: History, tmp_path: Path) -> None:
+    project = make_project(history, tmp_path / "loan-study", conflicting=True)
+    result = update(project, conflict="rej", store=history.latest)
+    assert result.conflicts == ["README.md.rej"]
+    # The template's version takes the file; the user's rejected hunk waits in the .rej file.
+    assert "<<<<<<<" not in (project / "README.md").read_text()
+    assert "Released under MIT" in (project / "README.md").read_text()
+    assert f"+{USER_LICENSE_LINE}" in (project / "README.md.rej").read_text()
+
+
+def test_a_dirty_tree_is_refused_and_nothing_changes(history: History, tmp_path: Path) -> None:
+    project = make_project(history, tmp_path / "loan-study")
+    (project / "notes.txt").write_text("work in progress\n")
+    before = git(project, "status", "--porcelain")
+    makefile = (project / "Makefile").read_text()
+    with pytest.raises(GitError) as refused:
+        update(project, store=history.latest)
+    assert refused.value.message == (
+        f"{project} has uncommitted changes; commit or stash them, then run scaffold update"
+    )
+    assert git(project, "status", "--porcelain") == before
+    assert (project / "Makefile").read_text() == makefile
+
+
+def test_pretend_changes_nothing(history: History, tmp_path: Path) -> None:
+    project = make_project(history, tmp_path / "loan-study")
+    head = git(project, "rev-parse", "HEAD")
+    result = update(project, pretend=True, store=history.latest)
+    assert result.pretend
+    assert git(project, "status", "--porcelain") == ""
+    assert git(project, "rev-parse", "HEAD") == head
+
+
+def test_check_reports_an_available_update_by_exit_code(
+    history: History, tmp_path: Path, cli: Cli, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    project = make_project(history, tmp_path / "loan-study")
+    assert not status(project, store=history.latest).up_to_date
+    monkeypatch.setattr(TemplateStore, "installed", classmethod(lambda cls: history.latest))
+    result = cli("check", str(project))
+    assert (result.code, result.out) == (
+        4, "update available: template 0.1.0 -> 0.3.0 (scaffold update)\n"
+    )
+    assert cli("update", str(project)).code == 0
+    git(project, "add", "--all")
+    git(project, "commit", "--quiet", "-m", "Update the template")
+    assert cli("check", str(project)).out == "up to date: template 0.3.0\n"
+    assert cli("update", str(project)).out == f"{project} is up to date (template 0.3.0).\n"
+
+
+def test_update_outside_git_is_refused(history: History, tmp_path: Path) -> None:
+    project = tmp_path / "loan-study"
+    generate(project, role=ROLE, git=False, store=history.v1)
+    with pytest.raises(GitError) as refused:
+        update(project, store=history.latest)
+    assert refused.value.message == (
+        f"{project} is not in a git repository; update merges through git history: "
+        "run git init, git add -A and git commit first"
+    )
+
+
+@pytest.mark.parametrize(
+    ("content", "expected"),
+    [
+        (None, "no .copier-answers.yml in {p}: it was not generated by scaffold new, or the file "
+               "was deleted (restore it with: git -C {p} checkout -- .copier-answers.yml)"),
+        ("role: [unclosed\n", "{p}/.copier-answers.yml is not valid YAML at line 2; restore it "
+                              "with: git -C {p} checkout -- .copier-answers.yml"),
+        ("- a list\n", "{p}/.copier-answers.yml does not hold a mapping of answers; restore it "
+                       "with: git -C {p} checkout -- .copier-answers.yml"),
+        ("role: researcher\n", "{p}/.copier-answers.yml lacks _commit, _src_path; restore it "
+                               "with: git -C {p} checkout -- .copier-answers.yml"),
+        ("_commit: banana\n_src_path: scaffolder:templates.git\nrole: researcher\n",
+         "{p}/.copier-answers.yml records the template version 'banana', which is not a version "
+         "number; restore it with: git -C {p} checkout -- .copier-answers.yml"),
+    ],
+)
+def test_an_unsound_answers_file_is_refused_with_exit_code_5(
+    history: History, tmp_path: Path, cli: Cli, content: str | None, expected: str
+) -> None:
+    project = make_project(history, tmp_path / "loan-study")
+    answers_file = project / ".copier-answers.yml"
+    if content is None:
+        answers_file.unlink()
+    else:
+        answers_file.write_text(content)
+    git(project, "add", "--all")
+    git(project, "commit", "--quiet", "-m", "Break the answers")
+    message = expected.format(p=project)
+    with pytest.raises(AnswersFileError) as refused:
+        update(project, store=history.latest)
+    assert refused.value.message == message
+    for command in ("check", "update"):
+        result = cli(command, str(project))
+        assert (result.code, result.err) == (5, f"error: {message}\n")
+
+
+def test_unknown_and_older_target_versions_are_refused(history: History, tmp_path: Path) -> None:
+    project = make_project(history, tmp_path / "loan-study")
+    with pytest.raises(ScaffolderError, match=r"^template version 9.9.9 is not available; "
+                       r"available: 0.1.0, 0.2.0, 0.3.0$"):
+        update(project, to="9.9.9", store=history.latest)
+    update(project, store=history.latest)
+    git(project, "add", "--all")
+    git(project, "commit", "--quiet", "-m", "Update")
+    with pytest.raises(ScaffolderError, match="newer than 0.2.0; downgrades are not supported"):
+        update(project, to="0.2.0", store=history.latest)
