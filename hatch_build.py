@@ -18,7 +18,7 @@ from hatchling.builders.hooks.plugin.interface import BuildHookInterface
 SDIST_BUNDLE = "templates.bundle"
 
 
-class TemplateHistoryHook(BuildHookInterface):  # type: ignore[type-arg]
+class TemplateHistoryHook(BuildHookInterface):  # type: ignore[type-arg]  # hatchling's own config type
     PLUGIN_NAME = "custom"
 
     def initialize(self, version: str, build_data: dict[str, Any]) -> None:
@@ -35,9 +35,7 @@ class TemplateHistoryHook(BuildHookInterface):  # type: ignore[type-arg]
             finally:
                 sys.path.remove(str(root))
             self._tmp = tempfile.TemporaryDirectory(prefix="scaffolder-build-")
-            bundle = build_bundle(
-                root, self.metadata.version, Path(self._tmp.name) / SDIST_BUNDLE
-            )
+            bundle = build_bundle(root, self.metadata.version, Path(self._tmp.name) / SDIST_BUNDLE)
         target = "scaffolder/templates.bundle" if self.target_name == "wheel" else SDIST_BUNDLE
         build_data["force_include"][str(bundle)] = target
 

@@ -41,6 +41,8 @@ def load_data_file(path: Path) -> dict[str, Any]:
     if data is None:
         return {}
     if not isinstance(data, dict):
-        raise InvalidAnswersError(f"--data-file {path} must hold key: value pairs, not a list or text")
+        raise InvalidAnswersError(
+            f"--data-file {path} must hold key: value pairs, not a list or text"
+        )
     # Answers files of generated projects carry private _keys (_commit, _src_path): not answers.
     return {str(k): v for k, v in data.items() if not str(k).startswith("_")}

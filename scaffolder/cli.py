@@ -7,10 +7,12 @@ codes (see :mod:`scaffolder.errors`). Heavy imports happen inside commands so th
 
 from __future__ import annotations
 
+import functools
 import json
 import sys
+from collections.abc import Callable
 from pathlib import Path
-from typing import Annotated, Any, Literal
+from typing import Annotated, Any, Literal, ParamSpec
 
 import typer
 
@@ -32,6 +34,32 @@ app = typer.Typer(
     pretty_exceptions_enable=False,
     rich_markup_mode=None,
 )
+P = ParamSpec("P")
+
+
+def _guarded(command: Callable[P, None]) -> Callable[P, None]:
+    """Map the outcome of a command to output and an exit code; never show a traceback.
+
+    Expected errors print their one line (exit 1, or the error's own code); Ctrl-C exits 130;
+    anything unexpected prints a short notice and leaves the traceback in a log file (exit 70).
+    """
+
+    @functools.wraps(command)
+    def run(*args: P.args, **kwargs: P.kwargs) -> None:
+        try:
+            command(*args, **kwargs)
+        except ScaffolderError as exc:
+            _err(f"error: {exc.message}")
+            raise typer.Exit(exc.exit_code) from None
+        except KeyboardInterrupt:
+            _err("interrupted: nothing was left half-written")
+            raise typer.Exit(EXIT_INTERRUPTED) from None
+        except typer.Exit:
+            raise
+        except Exception as exc:
+            raise typer.Exit(_internal_error(exc)) from None
+
+    return run
 
 
 def _version(value: bool) -> None:
@@ -51,6 +79,7 @@ def _root(
 
 
 @app.command()
+@_guarded
 def roles(
     as_json: Annotated[bool, typer.Option("--json", help="Print JSON for scripts.")] = False,
 ) -> None:
@@ -75,10 +104,11 @@ def roles(
 
 
 @app.command()
+@_guarded
 def new(
     dest: Annotated[
         Path, typer.Argument(help="Folder to create (must not exist, or be empty).")
-    ] = Path("."),
+    ] = Path(),
     role: Annotated[
         str | None, typer.Option("--role", "-r", help="Role template (see: scaffold roles).")
     ] = None,
@@ -120,7 +150,9 @@ def new(
         _err(f"pretend: nothing was written; {made.dest} would hold the {made.role} template")
         return
     commit = " and committed them" if made.committed else ""
-    typer.echo(f"Created {made.dest}: {len(made.files)} files from the {made.role} template{commit}.")
+    typer.echo(
+        f"Created {made.dest}: {len(made.files)} files from the {made.role} template{commit}."
+    )
     if setup:
         _setup(made.dest)
         typer.echo(f"Next: cd {_shown(made.dest)} && make check && make run")
@@ -129,8 +161,9 @@ def new(
 
 
 @app.command()
+@_guarded
 def update(
-    path: Annotated[Path, typer.Argument(help="The generated project.")] = Path("."),
+    path: Annotated[Path, typer.Argument(help="The generated project.")] = Path(),
     to: Annotated[
         str | None, typer.Option("--to", help="Template version (default: this scaffolder's).")
     ] = None,
@@ -167,10 +200,11 @@ def update(
 
 
 @app.command()
+@_guarded
 def check(
-    path: Annotated[Path, typer.Argument(help="The generated project.")] = Path("."),
+    path: Annotated[Path, typer.Argument(help="The generated project.")] = Path(),
 ) -> None:
-    """Is this repository behind its template? Exit 0 if not, 4 if so, 5 if its answers are unsound."""
+    """Is this repository behind its template? Exit 0: no, 4: yes, 5: unsound answers."""
     from scaffolder.update import status
 
     state = status(path)
@@ -208,24 +242,8 @@ def _err(message: str) -> None:
 
 
 def main(argv: list[str] | None = None) -> Any:
-    """Entry point: run the app; expected errors print one line, never a traceback."""
-    import click
-
-    command = typer.main.get_command(app)
-    try:
-        code = command.main(args=argv, prog_name="scaffold", standalone_mode=False)
-    except ScaffolderError as exc:
-        _err(f"error: {exc.message}")
-        sys.exit(exc.exit_code)
-    except (KeyboardInterrupt, click.exceptions.Abort):
-        _err("interrupted: nothing was left half-written")
-        sys.exit(EXIT_INTERRUPTED)
-    except click.ClickException as exc:
-        exc.show()
-        sys.exit(exc.exit_code)
-    except Exception as exc:  # noqa: BLE001 - the last line of defence: a short notice, a log
-        sys.exit(_internal_error(exc))
-    sys.exit(code if isinstance(code, int) else 0)
+    """Entry point (``scaffold`` and ``python -m scaffolder``)."""
+    app(args=argv, prog_name="scaffold")
 
 
 def _internal_error(exc: Exception) -> int:

@@ -55,23 +55,28 @@ def generate(
     """
     store = store or TemplateStore.installed()
     answers = dict(data or {})
-    role = _resolve_role(role, answers, interactive, store)
-    _check_answer_keys(answers, role, store)
+    chosen = _resolve_role(role, answers, interactive, store)
+    _check_answer_keys(answers, chosen, store)
     _check_names(answers, dest, interactive)
     dest = dest.expanduser().absolute()
     _check_destination(dest)
     gitrepo.require_git()  # Copier reads the templates' history through git, even with --no-git
 
     user_defaults = {"project_name": dest.name, **_git_identity()}
-    if role is not None:
-        answers["role"] = role.name
+    if chosen is not None:
+        answers["role"] = chosen.name
 
     from scaffolder import engine
 
     if pretend:
         recorded = engine.render(
-            store, dest, data=answers, user_defaults=user_defaults,
-            defaults=not interactive, pretend=True, quiet=False,
+            store,
+            dest,
+            data=answers,
+            user_defaults=user_defaults,
+            defaults=not interactive,
+            pretend=True,
+            quiet=False,
         )
         return Generated(dest=dest, role=recorded["role"], answers=recorded, pretend=True)
 
@@ -99,9 +104,7 @@ def generate(
         for parent in created_parents:
             shutil.rmtree(parent, ignore_errors=True)
         raise
-    return Generated(
-        dest=dest, role=recorded["role"], answers=recorded, files=files, committed=git
-    )
+    return Generated(dest=dest, role=recorded["role"], answers=recorded, files=files, committed=git)
 
 
 def known_answer_keys(role: Role | None, store: TemplateStore) -> list[str]:

@@ -75,22 +75,40 @@ def build_bundle(source_root: Path, version: str, out: Path) -> Path:
         parent: str | None = None
         for release in sorted(releases):
             tag = releases[release]
-            _git(["fetch", "--quiet", "--no-tags", str(source_root),
-                  f"refs/tags/{tag}:refs/source/{tag}"], cwd=Path(tmp), env=env)
+            _git(
+                [
+                    "fetch",
+                    "--quiet",
+                    "--no-tags",
+                    str(source_root),
+                    f"refs/tags/{tag}:refs/source/{tag}",
+                ],
+                cwd=Path(tmp),
+                env=env,
+            )
             tree = _git(["rev-parse", f"refs/source/{tag}:templates"], cwd=Path(tmp), env=env)
             parent = _commit(tree, parent, str(release), env)
-        index_env = {**env, "GIT_INDEX_FILE": str(Path(tmp) / "index"),
-                     "GIT_WORK_TREE": str(source_root / "templates")}
+        index_env = {
+            **env,
+            "GIT_INDEX_FILE": str(Path(tmp) / "index"),
+            "GIT_WORK_TREE": str(source_root / "templates"),
+        }
         # Only $GIT_DIR/info/exclude applies: a developer's global excludes must not drop files.
-        _git(["-c", f"core.excludesFile={os.devnull}", "add", "--all", "--", "."],
-             cwd=source_root / "templates", env=index_env)
+        _git(
+            ["-c", f"core.excludesFile={os.devnull}", "add", "--all", "--", "."],
+            cwd=source_root / "templates",
+            env=index_env,
+        )
         tree = _git(["write-tree"], cwd=source_root / "templates", env=index_env)
         head = _commit(tree, parent, version, env)
         _git(["update-ref", "refs/heads/main", head], cwd=Path(tmp), env=env)
         _git(["symbolic-ref", "HEAD", "refs/heads/main"], cwd=Path(tmp), env=env)
         staged = Path(tmp) / "templates.bundle"
-        _git(["bundle", "create", "--quiet", str(staged), "refs/heads/main", "--tags"],
-             cwd=Path(tmp), env=env)
+        _git(
+            ["bundle", "create", "--quiet", str(staged), "refs/heads/main", "--tags"],
+            cwd=Path(tmp),
+            env=env,
+        )
         shutil.move(staged, out)
     return out
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 import keyword
 import re
 import unicodedata
+
 from scaffolder.errors import InvalidNameError
 
 # Generated code is formatted for package names up to this length (ruff's 100-column lines must
@@ -58,7 +59,7 @@ def package_name_error(name: str) -> str:
 
 
 def package_name(project_name: str) -> str:
-    """Derive an importable package name from a human title ("Über Loan Risk 2" -> uber_loan_risk_2)."""
+    """An importable package name from a human title: "Über Loan Risk 2" -> uber_loan_risk_2."""
     error = project_name_error(project_name)
     if error:
         raise InvalidNameError(error)
@@ -103,7 +104,7 @@ def github_user_error(value: str) -> str:
 
 
 def _slug(title: str) -> str:
-    """Lowercase ASCII words joined by hyphens; symbols and emoji are dropped, letters transliterated."""
+    """Lowercase ASCII words joined by hyphens; symbols dropped, letters transliterated."""
     from anyascii import anyascii  # deferred: only rendering needs it, not --help
 
     letters = "".join(ch for ch in title if not unicodedata.category(ch).startswith("S"))

@@ -1,4 +1,4 @@
-"""Roles, discovered from the templates: the ``role`` question's choices and each role's ``role.yml``.
+"""Roles, discovered from the templates: the ``role`` question's choices and ``role.yml`` files.
 
 There is no second list of roles in Python: adding ``templates/<role>/`` with a ``role.yml``,
 a ``questions.yml`` and a ``template/`` folder, and naming it among the ``role`` choices in

@@ -18,8 +18,10 @@ from scaffolder.errors import ScaffolderError
 
 def setup_project(project: Path, *, on_line: Callable[[str], None] | None = None) -> Path:
     """Run ``make setup`` in ``project``; returns the log file. Fails with the log's last lines."""
-    for tool, how in (("make", "install make (apt-get install make)"),
-                      ("uv", "install uv (python3 -m pip install uv)")):
+    for tool, how in (
+        ("make", "install make (apt-get install make)"),
+        ("uv", "install uv (python3 -m pip install uv)"),
+    ):
         if shutil.which(tool) is None:
             raise ScaffolderError(
                 f"--setup needs {tool}, which is not on PATH; {how}, then run make setup in "
@@ -27,10 +29,17 @@ def setup_project(project: Path, *, on_line: Callable[[str], None] | None = None
             )
     log = Path(tempfile.mkstemp(prefix="scaffold-setup-", suffix=".log")[1])
     env = {**os.environ, "UV_COMPILE_BYTECODE": "1"}
-    with log.open("w", encoding="utf-8") as sink, subprocess.Popen(
-        ["make", "setup"], cwd=project, env=env, stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT, text=True,
-    ) as process:
+    with (
+        log.open("w", encoding="utf-8") as sink,
+        subprocess.Popen(
+            ["make", "setup"],
+            cwd=project,
+            env=env,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.STDOUT,
+            text=True,
+        ) as process,
+    ):
         assert process.stdout is not None
         for line in process.stdout:
             sink.write(line)

@@ -81,7 +81,7 @@ class TemplateStore:
         if not target.is_file():
             partial = cache / f".{target.name}.{os.getpid()}.partial"
             history.build_bundle(self._source_root, self.version, partial)
-            os.replace(partial, target)
+            partial.replace(target)
         return target
 
     def git_config(self) -> dict[str, str]:

@@ -25,8 +25,7 @@ def _isolated_git(tmp_path_factory: pytest.TempPathFactory) -> Iterator[None]:
 
 def _isolate(home: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     (home / ".gitconfig").write_text(
-        "[user]\n\tname = Test Author\n\temail = test@example.com\n"
-        "[init]\n\tdefaultBranch = main\n"
+        "[user]\n\tname = Test Author\n\temail = test@example.com\n[init]\n\tdefaultBranch = main\n"
     )
     monkeypatch.setenv("GIT_CONFIG_GLOBAL", str(home / ".gitconfig"))
     monkeypatch.setenv("GIT_CONFIG_NOSYSTEM", "1")
@@ -61,10 +60,12 @@ def cli(capsys: pytest.CaptureFixture[str]) -> Cli:
     """Run ``scaffold ARGS`` in-process through the real entry point; returns a Result."""
 
     def run(*args: str) -> Result:
-        with pytest.raises(SystemExit) as exited:
+        code: object = 0
+        try:
             main(list(args))
+        except SystemExit as exited:
+            code = exited.code
         captured = capsys.readouterr()
-        code = exited.value.code
         return Result(code=code if isinstance(code, int) else 1, out=captured.out, err=captured.err)
 
     return run

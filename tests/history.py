@@ -32,10 +32,14 @@ class History:
 
 def build_history(root: Path) -> History:
     source = root / "scaffolder-src"
-    shutil.copytree(REPO_ROOT / "scaffolder", source / "scaffolder",
-                    ignore=shutil.ignore_patterns("__pycache__", "templates.bundle"))
-    shutil.copytree(REPO_ROOT / "templates", source / "templates",
-                    ignore=shutil.ignore_patterns("__pycache__"))
+    shutil.copytree(
+        REPO_ROOT / "scaffolder",
+        source / "scaffolder",
+        ignore=shutil.ignore_patterns("__pycache__", "templates.bundle"),
+    )
+    shutil.copytree(
+        REPO_ROOT / "templates", source / "templates", ignore=shutil.ignore_patterns("__pycache__")
+    )
     _set_version(source, "0.1.0")
     _git(source, "init", "--quiet", "--initial-branch=main")
     _release(source, "0.1.0")
@@ -45,8 +49,9 @@ def build_history(root: Path) -> History:
     shared = source / "templates" / "_shared"
     _append(shared / "Makefile.jinja", f"\n{MAKEFILE_TARGET}\n\trm -rf .pytest_cache .ruff_cache\n")
     readme = shared / "README.md.jinja"
-    readme.write_text(readme.read_text().replace(
-        "{{ license }}; see [LICENSE](LICENSE).", LICENSE_LINE_V2))
+    readme.write_text(
+        readme.read_text().replace("{{ license }}; see [LICENSE](LICENSE).", LICENSE_LINE_V2)
+    )
     editorconfig = shared / "editorconfig.jinja"
     editorconfig.write_text(editorconfig.read_text().replace("indent_size = 4", "indent_size = 2"))
     (source / "templates" / ROLE / "template" / NEW_FILE).write_text("# Contributing\n")
