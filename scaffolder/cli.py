@@ -192,8 +192,9 @@ def update(
     if result.conflicts:
         for name in result.conflicts:
             typer.echo(f"conflict: {name}")
+        count = len(result.conflicts)
         _err(
-            f"{len(result.conflicts)} conflicts: resolve the marked files, then commit "
+            f"{count} conflict{'s' if count > 1 else ''}: resolve the marked files, then commit "
             "(the pre-commit hook refuses unresolved markers)"
         )
         raise typer.Exit(EXIT_CONFLICTS)

@@ -30,22 +30,23 @@ class History:
     latest: TemplateStore  # 0.1.0, 0.2.0 and 0.3.0
 
 
-def build_history(root: Path) -> History:
+def source_checkout(root: Path, *, buildable: bool = False) -> Path:
+    """A git checkout of scaffolder at version 0.1.0, tagged v0.1.0 (with build files if asked)."""
     source = root / "scaffolder-src"
-    shutil.copytree(
-        REPO_ROOT / "scaffolder",
-        source / "scaffolder",
-        ignore=shutil.ignore_patterns("__pycache__", "templates.bundle"),
-    )
-    shutil.copytree(
-        REPO_ROOT / "templates", source / "templates", ignore=shutil.ignore_patterns("__pycache__")
-    )
-    _set_version(source, "0.1.0")
+    ignore = shutil.ignore_patterns("__pycache__", "templates.bundle")
+    shutil.copytree(REPO_ROOT / "scaffolder", source / "scaffolder", ignore=ignore)
+    shutil.copytree(REPO_ROOT / "templates", source / "templates", ignore=ignore)
+    if buildable:
+        for name in ("pyproject.toml", "hatch_build.py", "README.md", "CHANGELOG.md"):
+            shutil.copy2(REPO_ROOT / name, source / name)
+    set_version(source, "0.1.0")
     _git(source, "init", "--quiet", "--initial-branch=main")
-    _release(source, "0.1.0")
-    v1 = TemplateStore.from_source(source)
-    _ = v1.bundle  # build it now, while the checkout holds 0.1.0
+    release(source, "0.1.0")
+    return source
 
+
+def change_templates_for_0_2_0(source: Path) -> None:
+    """Shared partials change, one of them where users tend to edit; a role gains a file."""
     shared = source / "templates" / "_shared"
     _append(shared / "Makefile.jinja", f"\n{MAKEFILE_TARGET}\n\trm -rf .pytest_cache .ruff_cache\n")
     readme = shared / "README.md.jinja"
@@ -55,11 +56,21 @@ def build_history(root: Path) -> History:
     editorconfig = shared / "editorconfig.jinja"
     editorconfig.write_text(editorconfig.read_text().replace("indent_size = 4", "indent_size = 2"))
     (source / "templates" / ROLE / "template" / NEW_FILE).write_text("# Contributing\n")
-    _set_version(source, "0.2.0")
-    _release(source, "0.2.0")
+    set_version(source, "0.2.0")
 
-    _append(shared / "gitignore.jinja", f"\n# Logs\n{GITIGNORE_LINE}\n")
-    _set_version(source, "0.3.0")
+
+def change_templates_for_0_3_0(source: Path) -> None:
+    _append(source / "templates" / "_shared" / "gitignore.jinja", f"\n# Logs\n{GITIGNORE_LINE}\n")
+    set_version(source, "0.3.0")
+
+
+def build_history(root: Path) -> History:
+    source = source_checkout(root)
+    v1 = TemplateStore.from_source(source)
+    _ = v1.bundle  # build it now, while the checkout holds 0.1.0
+    change_templates_for_0_2_0(source)
+    release(source, "0.2.0")
+    change_templates_for_0_3_0(source)
     return History(source=source, v1=v1, latest=TemplateStore.from_source(source))
 
 
@@ -67,7 +78,7 @@ def _append(path: Path, text: str) -> None:
     path.write_text(path.read_text() + text)
 
 
-def _set_version(source: Path, version: str) -> None:
+def set_version(source: Path, version: str) -> None:
     init = source / "scaffolder" / "__init__.py"
     lines = [
         f'__version__ = "{version}"' if line.startswith("__version__") else line
@@ -76,7 +87,7 @@ def _set_version(source: Path, version: str) -> None:
     init.write_text("\n".join(lines) + "\n")
 
 
-def _release(source: Path, version: str) -> None:
+def release(source: Path, version: str) -> None:
     _git(source, "add", "--all")
     _git(source, "commit", "--quiet", "-m", f"Release {version}")
     _git(source, "tag", f"v{version}")

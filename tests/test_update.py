@@ -121,7 +121,7 @@ def test_conflicts_are_marked_listed_and_reported_by_exit_code(
     assert result.code == 3
     assert "conflict: README.md\n" in result.out
     assert result.err == (
-        "1 conflicts: resolve the marked files, then commit "
+        "1 conflict: resolve the marked files, then commit "
         "(the pre-commit hook refuses unresolved markers)\n"
     )
     readme = (project / "README.md").read_text()
