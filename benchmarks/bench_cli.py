@@ -35,8 +35,14 @@ from tests.history import build_history  # noqa: E402
 BIN = Path(sys.executable).parent
 
 
-def median_seconds(command: Callable[[int], list[str]], runs: int, *, env: dict[str, str],
-                   cwd: Path, before: Callable[[int], None] | None = None) -> float:
+def median_seconds(
+    command: Callable[[int], list[str]],
+    runs: int,
+    *,
+    env: dict[str, str],
+    cwd: Path,
+    before: Callable[[int], None] | None = None,
+) -> float:
     times = []
     for i in range(runs):
         if before:
@@ -62,20 +68,27 @@ def main() -> None:
 
     print("| role | `scaffold new --no-git` | `copier copy` | ratio | `scaffold new` (with git) |")
     print("| --- | ---: | ---: | ---: | ---: |")
-    for role in list_roles(store):
-        out = work / role.name
-        new = median_seconds(
-            lambda i: [str(BIN / "scaffold"), "new", f"new-{i}", "--role", role.name,
-                       "--defaults", "--no-git"], runs, env=env, cwd=out_dir(out))
-        copy = median_seconds(
-            lambda i: [str(BIN / "copier"), "copy", "--trust", "--defaults", "--quiet",
-                       "--vcs-ref", store.version, "--data", f"role={role.name}",
-                       "--data", "project_name=bench", CANONICAL_URL, f"copy-{i}"],
-            runs, env=copier_env, cwd=out)
-        with_git = median_seconds(
-            lambda i: [str(BIN / "scaffold"), "new", f"git-{i}", "--role", role.name,
-                       "--defaults"], runs, env=env, cwd=out)
-        print(f"| {role.name} | {new:.2f} s | {copy:.2f} s | {new / copy:.2f} | {with_git:.2f} s |")
+    for name in [role.name for role in list_roles(store)]:
+        out = out_dir(work / name)
+        scaffold_new = [str(BIN / "scaffold"), "new", "--role", name, "--defaults"]
+        new = median_seconds(numbered([*scaffold_new, "--no-git"], "new"), runs, env=env, cwd=out)
+        copier_copy = [
+            str(BIN / "copier"),
+            "copy",
+            "--trust",
+            "--defaults",
+            "--quiet",
+            "--vcs-ref",
+            store.version,
+            "--data",
+            f"role={name}",
+            "--data",
+            "project_name=bench",
+            CANONICAL_URL,
+        ]
+        copy = median_seconds(numbered(copier_copy, "copy"), runs, env=copier_env, cwd=out)
+        with_git = median_seconds(numbered(scaffold_new, "git"), runs, env=env, cwd=out)
+        print(f"| {name} | {new:.2f} s | {copy:.2f} s | {new / copy:.2f} | {with_git:.2f} s |")
 
     history = build_history(work / "history")
     compileall.compile_dir(history.source / "scaffolder", quiet=1)
@@ -91,20 +104,50 @@ def main() -> None:
             subprocess.run(["git", "reset", "--quiet", "--hard"], cwd=project, check=True)
             subprocess.run(["git", "clean", "-fdq"], cwd=project, check=True)
 
-        update = median_seconds(lambda i: [sys.executable, "-m", "scaffolder", "update"], runs,
-                                env=dev_env, cwd=project, before=reset)
+        update = median_seconds(
+            same([sys.executable, "-m", "scaffolder", "update"]),
+            runs,
+            env=dev_env,
+            cwd=project,
+            before=reset,
+        )
         copier_update = median_seconds(
-            lambda i: [str(BIN / "copier"), "update", "--trust", "--defaults", "--quiet",
-                       "--skip-answered", "--vcs-ref", "0.3.0"],
-            runs, env=history_env, cwd=project, before=reset)
-        print(f"| {role.name} | {update:.2f} s | {copier_update:.2f} s "
-              f"| {update / copier_update:.2f} |")
+            same(
+                [
+                    str(BIN / "copier"),
+                    "update",
+                    "--trust",
+                    "--defaults",
+                    "--quiet",
+                    "--skip-answered",
+                    "--vcs-ref",
+                    "0.3.0",
+                ]
+            ),
+            runs,
+            env=history_env,
+            cwd=project,
+            before=reset,
+        )
+        print(
+            f"| {role.name} | {update:.2f} s | {copier_update:.2f} s "
+            f"| {update / copier_update:.2f} |"
+        )
     shutil.rmtree(work, ignore_errors=True)
 
 
 def out_dir(path: Path) -> Path:
     path.mkdir(parents=True, exist_ok=True)
     return path
+
+
+def numbered(command: list[str], prefix: str) -> Callable[[int], list[str]]:
+    """``command`` with a fresh destination folder per run (``prefix-0``, ``prefix-1``, ...)."""
+    return lambda i: [*command, f"{prefix}-{i}"]
+
+
+def same(command: list[str]) -> Callable[[int], list[str]]:
+    return lambda _: command
 
 
 if __name__ == "__main__":

@@ -154,7 +154,8 @@ def new(
         f"Created {made.dest}: {len(made.files)} files from the {made.role} template{commit}."
     )
     if setup:
-        _setup(made.dest)
+        identity = (made.answers["author_name"], made.answers["author_email"])
+        _setup(made.dest, commit_as=identity if made.committed else None)
         typer.echo(f"Next: cd {_shown(made.dest)} && make check && make run")
     else:
         typer.echo(f"Next: cd {_shown(made.dest)} && make setup && make check")
@@ -216,15 +217,19 @@ def check(
     raise typer.Exit(EXIT_UPDATE_AVAILABLE)
 
 
-def _setup(project: Path) -> None:
+def _setup(project: Path, *, commit_as: tuple[str, str] | None) -> None:
     from rich.console import Console
 
     from scaffolder.setup_env import setup_project
 
     console = Console(stderr=True)
     with console.status("Setting up: make setup (uv sync, git hooks)") as progress:
-        setup_project(project, on_line=lambda line: progress.update(f"make setup: {line[:70]}"))
-    _err("Environment and git hooks installed.")
+        setup_project(
+            project,
+            commit_as=commit_as,
+            on_line=lambda line: progress.update(f"make setup: {line[:70]}"),
+        )
+    _err("Environment and git hooks installed" + (", uv.lock committed." if commit_as else "."))
 
 
 def _shown(path: Path) -> str:

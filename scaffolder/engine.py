@@ -79,6 +79,7 @@ def update(
 
 def _call(function: Any, *args: Any, **kwargs: Any) -> Any:
     from copier.errors import CopierAnswersInterrupt, CopierError
+    from plumbum import ProcessExecutionError
 
     try:
         return function(*args, **kwargs)
@@ -87,6 +88,11 @@ def _call(function: Any, *args: Any, **kwargs: Any) -> Any:
     except (CopierError, ValueError) as exc:
         message = " ".join(str(exc).split()) or type(exc).__name__
         raise ScaffolderError(message) from exc
+    except ProcessExecutionError as exc:
+        # Copier runs git to read the template history; say which git step failed and why.
+        detail = (str(exc.stderr).strip().splitlines() or ["no output"])[-1]
+        step = " ".join(str(a) for a in exc.argv[1:3])
+        raise ScaffolderError(f"git {step} failed while reading the templates: {detail}") from exc
 
 
 @contextmanager

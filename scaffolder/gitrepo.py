@@ -56,12 +56,17 @@ def has_commits(path: Path) -> bool:
 def init_and_commit(path: Path, *, author_name: str, author_email: str) -> None:
     """``git init`` on branch main and commit everything, as the user (or the answers' author)."""
     run(["init", "--quiet", "--initial-branch=main"], path)
+    commit(path, FIRST_COMMIT_MESSAGE, author_name=author_name, author_email=author_email)
+
+
+def commit(path: Path, message: str, *, author_name: str, author_email: str) -> None:
+    """Commit every change in ``path``, as the user (or, lacking a git identity, the author)."""
     run(["add", "--all"], path)
     identity = []
     if not run(["config", "user.email"], path, check=False).stdout.strip():
         # A fresh machine has no git identity; the project's author is the honest fallback.
         identity = ["-c", f"user.name={author_name}", "-c", f"user.email={author_email}"]
-    run([*identity, "commit", "--quiet", "--no-verify", "-m", FIRST_COMMIT_MESSAGE], path)
+    run([*identity, "commit", "--quiet", "--no-verify", "-m", message], path)
 
 
 def conflicted_files(path: Path) -> list[str]:

@@ -13,11 +13,23 @@ import tempfile
 from collections.abc import Callable
 from pathlib import Path
 
+from scaffolder import gitrepo
 from scaffolder.errors import ScaffolderError
 
+LOCK_COMMIT_MESSAGE = "Lock the environment: uv.lock from make setup"
 
-def setup_project(project: Path, *, on_line: Callable[[str], None] | None = None) -> Path:
-    """Run ``make setup`` in ``project``; returns the log file. Fails with the log's last lines."""
+
+def setup_project(
+    project: Path,
+    *,
+    commit_as: tuple[str, str] | None = None,
+    on_line: Callable[[str], None] | None = None,
+) -> Path:
+    """Run ``make setup`` in ``project``; returns the log file. Fails with the log's last line.
+
+    With ``commit_as`` (author name, email), the ``uv.lock`` that setup wrote is committed, so
+    the new repository is clean and its environment reproducible from its first push.
+    """
     for tool, how in (
         ("make", "install make (apt-get install make)"),
         ("uv", "install uv (python3 -m pip install uv)"),
@@ -51,4 +63,7 @@ def setup_project(project: Path, *, on_line: Callable[[str], None] | None = None
             f"make setup failed in {project} ({tail[0]}); full log: {log}. "
             "The project was created: fix the cause and run make setup there"
         )
+    if commit_as is not None and gitrepo.is_dirty(project):
+        name, email = commit_as
+        gitrepo.commit(project, LOCK_COMMIT_MESSAGE, author_name=name, author_email=email)
     return log

@@ -13,8 +13,12 @@ DOWN, ENTER, CLEAR_LINE = "\x1b[B", "\r", "\x15"
 
 def test_prompts_pick_the_role_validate_answers_and_generate(tmp_path: Path) -> None:
     child = pexpect.spawn(
-        sys.executable, ["-m", "scaffolder", "new", "proj"],
-        cwd=str(tmp_path), encoding="utf-8", timeout=60, dimensions=(40, 140),
+        sys.executable,
+        ["-m", "scaffolder", "new", "proj"],
+        cwd=str(tmp_path),
+        encoding="utf-8",
+        timeout=60,
+        dimensions=(40, 140),
     )
     child.expect("Which role is this portfolio repository for")
     child.send(DOWN + DOWN + ENTER)  # analyst -> data-engineer -> ml-engineer

@@ -54,8 +54,8 @@ def ok(*args: str | Path, cwd: Path, env: dict[str, str] | None = None) -> str:
 
 
 def build(source: Path, out: Path, *, via_sdist: bool) -> Path:
-    args = ["uv", "build", "--quiet", "--out-dir", out, source]
-    ok(*(args if via_sdist else [*args[:2], "--wheel", *args[2:]]), cwd=source)
+    kind: list[str | Path] = [] if via_sdist else ["--wheel"]
+    ok("uv", "build", *kind, "--quiet", "--out-dir", out, source, cwd=source)
     (wheel,) = out.glob("*.whl")
     return wheel
 

@@ -17,6 +17,7 @@ import pytest
 from scaffolder.generate import generate
 from scaffolder.roles import list_roles
 from scaffolder.store import TemplateStore
+from tests.conftest import Cli
 from tests.templates.matrix import LONG_NAME, choices_of
 
 pytestmark = pytest.mark.slow
@@ -67,3 +68,19 @@ def test_generated_project_is_green_on_arrival(
     assert status == ["?? uv.lock"], "formatter or hooks changed files:\n" + "\n".join(status)
 
     sh("make", "run", cwd=project)
+
+
+def test_new_with_setup_installs_the_environment_and_commits_the_lock(
+    tmp_path: Path, cli: Cli
+) -> None:
+    dest = tmp_path / "study"
+    result = cli("new", str(dest), "--role", "researcher", "--defaults", "--setup")
+    assert result.code == 0, result.err
+    assert result.err.endswith("Environment and git hooks installed, uv.lock committed.\n")
+    assert (dest / ".venv" / "bin" / "python").is_file()
+    assert (dest / ".git" / "hooks" / "pre-commit").is_file()
+    assert sh("git", "status", "--porcelain", cwd=dest) == ""
+    assert sh("git", "log", "--format=%s", cwd=dest).splitlines() == [
+        "Lock the environment: uv.lock from make setup",
+        "Initial commit from scaffold new",
+    ]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import subprocess
 from pathlib import Path
 
@@ -246,6 +247,21 @@ def test_git_missing(cli: Cli, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) 
         "error: git was not found on PATH; install git (https://git-scm.com) and retry\n",
     )
     assert not (tmp_path / "p").exists()
+
+
+def test_setup_without_uv_keeps_the_project_and_says_what_to_do(
+    cli: Cli, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    without_uv = [d for d in os.environ["PATH"].split(os.pathsep) if not (Path(d) / "uv").exists()]
+    monkeypatch.setenv("PATH", os.pathsep.join(without_uv))
+    dest = tmp_path / "proj"
+    result = cli("new", str(dest), "--role", "analyst", "--defaults", "--setup")
+    assert (result.code, result.err) == (
+        1,
+        f"error: --setup needs uv, which is not on PATH; install uv (python3 -m pip install uv), "
+        f"then run make setup in {dest} (the project itself was created)\n",
+    )
+    assert (dest / "pyproject.toml").is_file()
 
 
 def test_ctrl_c_mid_render_leaves_nothing(
