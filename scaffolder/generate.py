@@ -58,7 +58,8 @@ def generate(
     chosen = _resolve_role(role, answers, interactive, store)
     _check_answer_keys(answers, chosen, store)
     _check_names(answers, dest, interactive)
-    dest = dest.expanduser().absolute()
+    # abspath folds ".." away; resolve() would also follow a symlink the checks below refuse.
+    dest = Path(os.path.abspath(dest.expanduser()))  # noqa: PTH100
     _check_destination(dest)
     gitrepo.require_git()  # Copier reads the templates' history through git, even with --no-git
 

@@ -46,7 +46,13 @@ def toplevel(path: Path) -> Path | None:
 
 def is_dirty(path: Path) -> bool:
     """True when the work tree has uncommitted changes or untracked files."""
-    return bool(run(["status", "--porcelain"], path).stdout.strip())
+    return bool(uncommitted(path))
+
+
+def uncommitted(path: Path) -> list[str]:
+    """Paths with uncommitted changes or untracked, as ``git status`` lists them."""
+    lines = run(["status", "--porcelain", "--untracked-files=normal"], path).stdout.splitlines()
+    return [line[3:] for line in lines if line.strip()]
 
 
 def has_commits(path: Path) -> bool:

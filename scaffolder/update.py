@@ -67,10 +67,10 @@ def update(
     gitrepo.require_git()
     project = _project_dir(path)
     answers = read_answers(project)
-    _check_repository(project)
     target = _target_version(to, answers, store)
     if target == answers.version:
         return Updated(project=project, from_version=target, to_version=target, pretend=pretend)
+    _check_repository(project)
 
     from scaffolder import engine
 
@@ -104,9 +104,14 @@ def _check_repository(project: Path) -> None:
         )
     if not gitrepo.has_commits(project):
         raise GitError(f"{project} has no commits yet; commit your work, then update")
-    if gitrepo.is_dirty(project):
+    pending = gitrepo.uncommitted(project)
+    if pending:
+        shown = ", ".join(pending[:3]) + (
+            f" and {len(pending) - 3} more" if len(pending) > 3 else ""
+        )
         raise GitError(
-            f"{project} has uncommitted changes; commit or stash them, then run scaffold update"
+            f"{project} has uncommitted changes ({shown}); commit or stash them, "
+            "then run scaffold update"
         )
 
 

@@ -150,7 +150,8 @@ def test_a_dirty_tree_is_refused_and_nothing_changes(history: History, tmp_path:
     with pytest.raises(GitError) as refused:
         update(project, store=history.latest)
     assert refused.value.message == (
-        f"{project} has uncommitted changes; commit or stash them, then run scaffold update"
+        f"{project} has uncommitted changes (notes.txt); commit or stash them, "
+        "then run scaffold update"
     )
     assert git(project, "status", "--porcelain") == before
     assert (project / "Makefile").read_text() == makefile
@@ -177,6 +178,8 @@ def test_check_reports_an_available_update_by_exit_code(
         "update available: template 0.1.0 -> 0.3.0 (scaffold update)\n",
     )
     assert cli("update", str(project)).code == 0
+    # Up to date needs no clean tree: the update's own changes still wait for review.
+    assert cli("update", str(project)).out == f"{project} is up to date (template 0.3.0).\n"
     git(project, "add", "--all")
     git(project, "commit", "--quiet", "-m", "Update the template")
     assert cli("check", str(project)).out == "up to date: template 0.3.0\n"
