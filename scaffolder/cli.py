@@ -136,6 +136,8 @@ def new(
     from scaffolder.answers_input import collect_answers
     from scaffolder.generate import generate
 
+    if pretend and setup:
+        raise InvalidAnswersError("--pretend writes nothing for --setup to install; drop one")
     answers = collect_answers(data or [], data_file)
     interactive = not defaults and sys.stdin.isatty()
     if not defaults and not interactive:

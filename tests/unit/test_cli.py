@@ -180,6 +180,10 @@ KNOWN_KEYS = (
             "you@example.com",
         ),
         (
+            ["--role", "analyst", "--defaults", "--pretend", "--setup"],
+            "--pretend writes nothing for --setup to install; drop one",
+        ),
+        (
             ["--role", "analyst", "--defaults", "--data-file", "missing.yml"],
             "--data-file missing.yml does not exist; give a YAML file of answers",
         ),
