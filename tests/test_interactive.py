@@ -1,8 +1,11 @@
-"""``scaffold new`` on a real terminal: the prompts answered in a pseudo-terminal (pexpect)."""
+"""``scaffold new`` as a person runs it: prompts in a pseudo-terminal (pexpect), and Ctrl-C."""
 
 from __future__ import annotations
 
+import signal
+import subprocess
 import sys
+import time
 from pathlib import Path
 
 import pexpect
@@ -39,3 +42,41 @@ def test_prompts_pick_the_role_validate_answers_and_generate(tmp_path: Path) -> 
     assert answers["project_name"] == "Pty Project"
     assert answers["package_name"] == "pty_project"
     assert (tmp_path / "proj" / "src" / "pty_project").is_dir()
+
+
+def test_ctrl_c_during_new_leaves_no_half_written_folder(tmp_path: Path) -> None:
+    """A real SIGINT, sent while the project exists only in its staging folder."""
+    for attempt in range(5):  # only retried when the render finished before the signal
+        work = tmp_path / f"attempt-{attempt}"
+        work.mkdir()
+        process = subprocess.Popen(
+            [
+                sys.executable,
+                "-m",
+                "scaffolder",
+                "new",
+                "proj",
+                "--role",
+                "ml-engineer",
+                "--defaults",
+            ],
+            cwd=work,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
+        deadline = time.monotonic() + 60
+        while process.poll() is None and time.monotonic() < deadline:
+            staged = list(work.glob(".scaffold-new-*/*"))  # rendering has begun
+            if staged:
+                process.send_signal(signal.SIGINT)
+                break
+            time.sleep(0.002)
+        _, err = process.communicate(timeout=60)
+        if process.returncode == 0:
+            continue
+        assert process.returncode == 130, err
+        assert err.endswith("interrupted: nothing was left half-written\n")
+        assert list(work.iterdir()) == []
+        return
+    raise AssertionError("the render always finished before SIGINT could be sent")
