@@ -90,11 +90,13 @@ def roles(
     if as_json:
         typer.echo(json.dumps([role.as_json() for role in found], indent=2))
         return
+    from rich import box
     from rich.console import Console
     from rich.table import Table
 
-    table = Table(title="scaffold new --role ROLE", title_justify="left")
-    for column in ("role", "you build", "worked example", "skills it proves", "stack"):
+    table = Table(title="scaffold new --role ROLE", title_justify="left", box=box.SIMPLE_HEAD)
+    table.add_column("role", no_wrap=True, style="bold")
+    for column in ("you build", "worked example", "skills it proves", "stack"):
         table.add_column(column, overflow="fold")
     for role in found:
         table.add_row(
