@@ -181,8 +181,18 @@ def _move_into_place(staging: Path, dest: Path) -> None:
     staging.chmod(0o777 & ~umask)  # mkdtemp made it private (0700)
     if dest.is_dir():
         # An existing empty folder may be someone's working directory: fill it, keep its inode.
-        for entry in staging.iterdir():
-            entry.rename(dest / entry.name)
+        moved: list[Path] = []
+        try:
+            for entry in staging.iterdir():
+                entry.rename(dest / entry.name)
+                moved.append(dest / entry.name)
+        except BaseException:
+            for path in moved:  # the folder was empty: empty it again
+                if path.is_dir():
+                    shutil.rmtree(path)
+                else:
+                    path.unlink()
+            raise
         staging.rmdir()
     else:
         staging.rename(dest)

@@ -314,3 +314,24 @@ def test_an_unexpected_error_is_a_short_notice_with_a_log(
     assert result.err.startswith("internal error: RuntimeError: disk on fire; details in ")
     log = Path(result.err.split("details in ")[1].split(";")[0])
     assert "Traceback" in log.read_text()
+
+
+def test_ctrl_c_while_filling_an_existing_folder_empties_it_again(
+    cli: Cli, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    dest = tmp_path / "empty"
+    dest.mkdir()
+    real_rename = Path.rename
+    calls = []
+
+    def rename_then_interrupt(self: Path, target: Path) -> Path:
+        calls.append(target)
+        if len(calls) == 3:  # a few entries are already in place
+            raise KeyboardInterrupt
+        return real_rename(self, target)
+
+    monkeypatch.setattr(Path, "rename", rename_then_interrupt)
+    result = cli("new", str(dest), "--role", "analyst", "--defaults")
+    assert result.code == EXIT_INTERRUPTED
+    assert list(dest.iterdir()) == []
+    assert list(tmp_path.iterdir()) == [dest]
