@@ -9,6 +9,7 @@ from typing import Any
 import yaml
 from packaging.version import InvalidVersion, Version
 
+from scaffolder.answers_input import yaml_error_line
 from scaffolder.errors import AnswersFileError
 from scaffolder.store import CANONICAL_URL
 
@@ -37,8 +38,7 @@ def read_answers(project: Path) -> ProjectAnswers:
     try:
         data = yaml.safe_load(path.read_text(encoding="utf-8"))
     except (yaml.YAMLError, UnicodeDecodeError) as exc:
-        where = getattr(exc, "problem_mark", None)
-        line = f" at line {where.line + 1}" if where is not None else ""
+        line = yaml_error_line(exc, " at line {}")
         raise AnswersFileError(f"{path} is not valid YAML{line}; {restore}") from exc
     if not isinstance(data, dict):
         raise AnswersFileError(f"{path} does not hold a mapping of answers; {restore}")

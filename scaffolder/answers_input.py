@@ -27,16 +27,21 @@ def parse_pairs(pairs: list[str]) -> dict[str, str]:
     return parsed
 
 
+def yaml_error_line(exc: Exception, form: str) -> str:
+    """``form`` filled with the 1-based line a YAML error points at, or "" if it points nowhere."""
+    mark = getattr(exc, "problem_mark", None)
+    return form.format(mark.line + 1) if mark is not None else ""
+
+
 def load_data_file(path: Path) -> dict[str, Any]:
     if not path.is_file():
         raise InvalidAnswersError(f"--data-file {path} does not exist; give a YAML file of answers")
     try:
         data = yaml.safe_load(path.read_text(encoding="utf-8"))
     except (yaml.YAMLError, UnicodeDecodeError) as exc:
-        mark = getattr(exc, "problem_mark", None)
-        where = f" (line {mark.line + 1})" if mark is not None else ""
         raise InvalidAnswersError(
-            f"--data-file {path} is not valid YAML{where}; write one key: value per line"
+            f"--data-file {path} is not valid YAML{yaml_error_line(exc, ' (line {})')}; "
+            "write one key: value per line"
         ) from exc
     if data is None:
         return {}

@@ -20,7 +20,7 @@ import yaml
 from scaffolder import gitrepo, naming
 from scaffolder.answers import ANSWERS_FILE
 from scaffolder.errors import DestinationError, InvalidAnswersError, InvalidNameError
-from scaffolder.roles import Role, get_role, list_roles, shared_questions
+from scaffolder.roles import Role, get_role, list_roles, role_names, shared_questions
 from scaffolder.store import TemplateStore
 
 STAGING_PREFIX = ".scaffold-new-"
@@ -133,7 +133,7 @@ def _resolve_role(
         return get_role(str(name), store)
     if interactive:
         return None  # Copier asks for it
-    known = ", ".join(r.name for r in list_roles(store))
+    known = ", ".join(role_names(store))
     raise InvalidAnswersError(f"no role given; pass --role ROLE, one of: {known}")
 
 
@@ -215,9 +215,13 @@ def _git_identity() -> dict[str, str]:
     """The user's git name and email, as defaults for the author questions."""
     if shutil.which("git") is None:
         return {}
+    listing = gitrepo.run(
+        ["config", "--get-regexp", r"^user\.(name|email)$"], Path.cwd(), check=False
+    ).stdout
+    keys = {"user.name": "author_name", "user.email": "author_email"}
     found = {}
-    for key, answer in (("user.name", "author_name"), ("user.email", "author_email")):
-        value = gitrepo.run(["config", "--get", key], Path.cwd(), check=False).stdout.strip()
-        if value:
-            found[answer] = value
+    for line in listing.splitlines():
+        key, _, value = line.partition(" ")
+        if key in keys and value.strip():
+            found[keys[key]] = value.strip()
     return found

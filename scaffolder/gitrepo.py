@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import shutil
 import subprocess
 from collections.abc import Mapping
@@ -27,7 +28,7 @@ def run(
     result = subprocess.run(
         [require_git(), *args],
         cwd=cwd,
-        env=None if env is None else {**_os_environ(), **env},
+        env=None if env is None else {**os.environ, **env},
         capture_output=True,
         text=True,
         check=False,
@@ -84,9 +85,3 @@ def conflicted_files(path: Path) -> list[str]:
 def untracked_files(path: Path, pattern: str) -> list[str]:
     out = run(["ls-files", "--others", "--exclude-standard", "--", pattern], path).stdout
     return sorted(out.split())
-
-
-def _os_environ() -> dict[str, str]:
-    import os
-
-    return dict(os.environ)

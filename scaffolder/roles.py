@@ -58,22 +58,28 @@ def shared_questions(store: TemplateStore) -> dict[str, Any]:
     return load_questions(store.templates_dir / SHARED_QUESTIONS)
 
 
+def role_names(store: TemplateStore | None = None) -> list[str]:
+    """The roles' names, in the order of the ``role`` question's choices."""
+    choices = shared_questions(store or TemplateStore.installed())["role"]["choices"]
+    return list(choices.values()) if isinstance(choices, dict) else list(choices)
+
+
 def list_roles(store: TemplateStore | None = None) -> list[Role]:
     """Every role the templates offer, in the order of the ``role`` question's choices."""
     store = store or TemplateStore.installed()
-    choices = shared_questions(store)["role"]["choices"]
-    names = list(choices.values()) if isinstance(choices, dict) else list(choices)
-    return [_load_role(store, name) for name in names]
+    return [_load_role(store, name) for name in role_names(store)]
 
 
 def get_role(name: str, store: TemplateStore | None = None) -> Role:
-    """The role called ``name``, or an error that lists the roles there are."""
-    roles = list_roles(store)
-    for role in roles:
-        if role.name == name:
-            return role
-    known = ", ".join(role.name for role in roles)
-    raise UnknownRoleError(f"unknown role {name!r}; choose one of: {known} (see: scaffold roles)")
+    """The role called ``name`` (only its files are read), or an error listing the roles."""
+    store = store or TemplateStore.installed()
+    names = role_names(store)
+    if name not in names:
+        known = ", ".join(names)
+        raise UnknownRoleError(
+            f"unknown role {name!r}; choose one of: {known} (see: scaffold roles)"
+        )
+    return _load_role(store, name)
 
 
 def _load_role(store: TemplateStore, name: str) -> Role:

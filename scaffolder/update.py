@@ -78,9 +78,7 @@ def update(
     engine.update(store, project, to=str(target), conflict=conflict, pretend=pretend)
     if pretend:
         return Updated(project, answers.version, target, pretend=True)
-    changed = sorted(
-        line[3:] for line in gitrepo.run(["status", "--porcelain"], project).stdout.splitlines()
-    )
+    changed = sorted(gitrepo.uncommitted(project))
     if conflict == "rej":
         conflicts = sorted(set(gitrepo.untracked_files(project, "*.rej")) - rejects_before)
     else:

@@ -26,15 +26,13 @@ LONG_NAME = {
 class Case:
     role: str
     answers: dict[str, Any] = field(default_factory=dict)
+    choice_keys: tuple[str, ...] = ()  # the answers that come from a question's choices
 
     @property
     def id(self) -> str:
-        shown = "-".join(f"{k}={v}" for k, v in sorted(self.answers.items()) if k in CHOICE_KEYS)
+        shown = "-".join(f"{k}={self.answers[k]}" for k in sorted(self.choice_keys))
         name = self.answers.get("package_name", "default")
         return f"{self.role}-{name}-{shown}" if shown else f"{self.role}-{name}"
-
-
-CHOICE_KEYS: set[str] = set()
 
 
 def choices_of(spec: Any) -> list[Any]:
@@ -51,11 +49,10 @@ def cases(store: TemplateStore) -> list[Case]:
     for role in list_roles(store):
         questions = {**shared, **{k: choices_of(v) for k, v in role.questions.items()}}
         questions = {k: v for k, v in questions.items() if v}
-        CHOICE_KEYS.update(questions)
         width = max((len(v) for v in questions.values()), default=1)
         for i in range(width):
             answers = {key: values[i % len(values)] for key, values in questions.items()}
             names = LONG_NAME if i % 2 else SHORT_NAME
-            found.append(Case(role.name, {**answers, **names}))
+            found.append(Case(role.name, {**answers, **names}, tuple(questions)))
         found.append(Case(role.name, {}))  # all defaults, name derived from the folder
     return found
