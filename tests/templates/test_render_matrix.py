@@ -9,6 +9,7 @@ import sys
 import tomllib
 from pathlib import Path
 
+import jinja2
 import pytest
 import yaml
 
@@ -51,16 +52,22 @@ def rendered(tmp_path_factory: pytest.TempPathFactory, store: TemplateStore) -> 
 
 
 def expected_files(case: Case, project: Path, store: TemplateStore) -> set[str]:
-    """The role's template tree with names rendered, plus the shared contract."""
+    """The role's template tree with names rendered, plus the shared contract.
+
+    A path part that renders empty (``{% if container %}Dockerfile{% endif %}``) drops the file
+    or the whole folder, as Copier does: that is how an option leaves files out.
+    """
     answers = yaml.safe_load((project / ".copier-answers.yml").read_text())
+    context = {**answers, "_copier_conf": {"answers_file": ".copier-answers.yml"}}
+    names_env = jinja2.Environment(undefined=jinja2.StrictUndefined)
     template = store.templates_dir / case.role / "template"
     names = set()
     for path in template.rglob("*"):
         if path.is_file():
-            rel = path.relative_to(template).as_posix().removesuffix(".jinja")
-            rel = rel.replace("{{ package_name }}", answers["package_name"])
-            rel = rel.replace("{{ _copier_conf.answers_file }}", ".copier-answers.yml")
-            names.add(rel)
+            parts = path.relative_to(template).as_posix().removesuffix(".jinja").split("/")
+            rendered = [names_env.from_string(part).render(context) for part in parts]
+            if all(rendered):
+                names.add("/".join(rendered))
     return names | CONTRACT
 
 
