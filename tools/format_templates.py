@@ -4,13 +4,17 @@ ruff wraps lines by length, and the package name's length varies (1 to 32 charac
 template's Python must already be in the shape ruff gives it with the *longest* name: imports
 of the package exploded one name per line with a trailing comma (which ruff then keeps for
 short names too). This renders the role with a 32-character name, runs ruff, and writes the
-result back into the ``.py.jinja`` files. The render-matrix tests check the outcome.
+result back into the ``.py.jinja`` files. A file with Jinja logic of its own (``{% if %}``) is
+never overwritten, because the render holds only the branches the defaults took: ruff's changes
+to it are printed as a diff to apply by hand. The render-matrix tests check the outcome.
 
     uv run python tools/format_templates.py ml-engineer
 """
 
 from __future__ import annotations
 
+import difflib
+import re
 import subprocess
 import sys
 import tempfile
@@ -20,6 +24,7 @@ from scaffolder.generate import generate
 from scaffolder.store import TemplateStore
 
 LONG = "zeta_loan_risk_scoring_long_name"
+JINJA_LOGIC = re.compile(r"\{\{|\{%|\{#")
 PLACEHOLDER = "{{ package_name }}"
 
 
@@ -34,10 +39,29 @@ def main(role: str) -> None:
         for source in template.rglob("*.py.jinja"):
             rel = source.relative_to(template).as_posix().removesuffix(".jinja")
             rendered = project / rel.replace(PLACEHOLDER, LONG)
+            shown = source.relative_to(store.templates_dir)
+            if not rendered.is_file():  # a conditional file the default answers leave out
+                print(f"not rendered with the defaults, check by hand: {shown}")
+                continue
             text = rendered.read_text(encoding="utf-8").replace(LONG, PLACEHOLDER)
-            if text != source.read_text(encoding="utf-8"):
-                source.write_text(text, encoding="utf-8")
-                print(f"reformatted {source.relative_to(store.templates_dir)}")
+            original = source.read_text(encoding="utf-8")
+            if text == original:
+                continue
+            if JINJA_LOGIC.search(original.replace(PLACEHOLDER, "")):
+                # Writing the render back would drop the branches the defaults did not take.
+                print(f"has Jinja logic, apply ruff's changes by hand: {shown}")
+                sys.stdout.writelines(
+                    difflib.unified_diff(
+                        original.splitlines(keepends=True),
+                        text.splitlines(keepends=True),
+                        str(shown),
+                        "ruff",
+                        n=1,
+                    )
+                )
+                continue
+            source.write_text(text, encoding="utf-8")
+            print(f"reformatted {shown}")
 
 
 if __name__ == "__main__":
