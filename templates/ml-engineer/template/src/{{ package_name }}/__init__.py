@@ -1,3 +1,3 @@
-"""Loan-default risk scoring: synthetic data, a logistic-regression model, JSON artifacts."""
+"""Loan-default risk scoring: a data contract, a calibrated model, and a service that serves it."""
 
 __version__ = "0.1.0"

@@ -1,19 +1,20 @@
-"""The data contract for one loan applicant, shared by training and scoring.
+"""The data contract for a loan application, shared by training and the HTTP service.
 
-Everything that enters the model - a synthetic training row or a JSON body sent for scoring -
-becomes an `Applicant` through this module, so training and serving can never disagree about
-which fields exist, what units they are in, or which values are allowed.
+Everything that reaches the model - a synthetic training row or a JSON body sent for scoring -
+is an `Applicant` validated here, so training and serving can never disagree about which fields
+exist, their units, or their allowed values. FastAPI uses the same models for its request
+schema, its 422 responses (which name the offending field) and the OpenAPI document.
 """
 
 from __future__ import annotations
 
-import math
-from collections.abc import Mapping
-from dataclasses import asdict, dataclass, fields
+from collections.abc import Iterable, Mapping
+from typing import Annotated, Literal, get_args
 
-# Loan purposes the lender offers. The order is part of the contract: the model's one-hot
-# columns follow it, so append new purposes at the end rather than reordering.
-PURPOSES: tuple[str, ...] = (
+from pydantic import BaseModel, ConfigDict, Field, JsonValue, TypeAdapter, ValidationError
+
+# Loan purposes the lender offers; the one-hot columns of the model follow this order.
+Purpose = Literal[
     "debt_consolidation",
     "credit_card",
     "home_improvement",
@@ -21,98 +22,116 @@ PURPOSES: tuple[str, ...] = (
     "medical",
     "small_business",
     "other",
-)
+]
+PURPOSES: tuple[str, ...] = get_args(Purpose)
 
-# Inclusive plausibility bounds per numeric field: (lowest, highest, unit for messages).
-# They reject data errors (a negative income, a DTI typed as a percentage), not credit policy.
-NUMERIC_BOUNDS: dict[str, tuple[float, float, str]] = {
-    "annual_income": (1_000.0, 10_000_000.0, "currency units per year"),
-    "debt_to_income": (0.0, 1.0, "ratio of monthly debt payments to monthly income"),
-    "credit_history_years": (0.0, 80.0, "years"),
-    "loan_amount": (100.0, 1_000_000.0, "currency units"),
-    "employment_years": (0.0, 70.0, "years"),
+# The group attribute of the fairness slice. It is recorded, never used as a model input.
+AgeBand = Literal["18-29", "30-44", "45-59", "60+"]
+AGE_BANDS: tuple[str, ...] = get_args(AgeBand)
+
+EXAMPLE_APPLICANT: dict[str, JsonValue] = {
+    "annual_income": 52_000,
+    "debt_to_income": 0.31,
+    "credit_history_years": 7.5,
+    "loan_amount": 12_000,
+    "purpose": "credit_card",
+    "employment_years": 4,
+    "age_band": "30-44",
+    "applicant_id": "A-1029",
 }
 
 
-class ApplicantValidationError(ValueError):
-    """A record broke the applicant contract; `field` names the culprit, `reason` says why."""
-
-    def __init__(self, field: str, reason: str) -> None:
-        super().__init__(f"field '{field}': {reason}")
-        self.field = field
-        self.reason = reason
+def _number(low: float, high: float, unit: str) -> object:
+    """A finite number between low and high inclusive, described in the OpenAPI schema."""
+    return Field(ge=low, le=high, allow_inf_nan=False, description=unit)
 
 
-@dataclass(frozen=True, slots=True)
-class Applicant:
-    """One loan application, in the units the model was trained on.
+class Applicant(BaseModel):
+    """One loan application, in the units the model is trained on.
 
-    Constructing an instance validates it, so an invalid `Applicant` cannot exist.
+    Strict types: `"52000"` or `true` is not an income. Unknown fields are refused, because
+    silently dropping one (say, a protected attribute sent by mistake) would hide a bug upstream.
     """
 
-    annual_income: float
-    debt_to_income: float
-    credit_history_years: float
-    loan_amount: float
-    purpose: str
-    employment_years: float
-
-    def __post_init__(self) -> None:
-        for name, (lowest, highest, unit) in NUMERIC_BOUNDS.items():
-            value = getattr(self, name)
-            if not math.isfinite(value):
-                raise ApplicantValidationError(name, f"must be a finite number, got {value!r}")
-            if not lowest <= value <= highest:
-                raise ApplicantValidationError(
-                    name, f"must be between {lowest:g} and {highest:g} ({unit}), got {value!r}"
-                )
-        if self.purpose not in PURPOSES:
-            raise ApplicantValidationError(
-                "purpose", f"must be one of {', '.join(PURPOSES)}; got {self.purpose!r}"
-            )
-
-    def to_dict(self) -> dict[str, float | str]:
-        """The applicant as a JSON-ready mapping (the inverse of `validate_applicant`)."""
-        return asdict(self)
-
-
-FIELD_NAMES: tuple[str, ...] = tuple(field.name for field in fields(Applicant))
-
-
-def validate_applicant(record: Mapping[str, object]) -> Applicant:
-    """Check an untrusted record (e.g. parsed JSON) against the contract and build an Applicant.
-
-    Raises ApplicantValidationError naming the first offending field: a missing or unknown
-    field, a wrong type, or a value outside its allowed range.
-    """
-    unknown = sorted(set(record) - set(FIELD_NAMES))
-    if unknown:
-        raise ApplicantValidationError(unknown[0], "is not part of the applicant contract")
-    for name in FIELD_NAMES:
-        if name not in record:
-            raise ApplicantValidationError(name, "is required but missing")
-
-    numbers: dict[str, float] = {}
-    for name in NUMERIC_BOUNDS:
-        value = record[name]
-        # bool is a subclass of int in Python, but `true` is never a valid income or ratio.
-        if isinstance(value, bool) or not isinstance(value, int | float):
-            raise ApplicantValidationError(
-                name, f"must be a number, got {type(value).__name__} {value!r}"
-            )
-        numbers[name] = float(value)
-
-    purpose = record["purpose"]
-    if not isinstance(purpose, str):
-        raise ApplicantValidationError(
-            "purpose", f"must be a string, got {type(purpose).__name__} {purpose!r}"
-        )
-
-    return Applicant(
-        annual_income=numbers["annual_income"],
-        debt_to_income=numbers["debt_to_income"],
-        credit_history_years=numbers["credit_history_years"],
-        loan_amount=numbers["loan_amount"],
-        purpose=purpose,
-        employment_years=numbers["employment_years"],
+    model_config = ConfigDict(
+        strict=True,
+        extra="forbid",
+        frozen=True,
+        json_schema_extra={"examples": [EXAMPLE_APPLICANT]},
     )
+
+    annual_income: Annotated[float, _number(1_000, 10_000_000, "currency units per year")]
+    debt_to_income: Annotated[
+        float, _number(0, 1, "monthly debt payments / monthly income (a ratio, not a percent)")
+    ]
+    credit_history_years: Annotated[float, _number(0, 80, "years since the first credit line")]
+    loan_amount: Annotated[float, _number(100, 1_000_000, "currency units requested")]
+    purpose: Purpose
+    employment_years: Annotated[
+        float | None, _number(0, 70, "years with the current employer; null when unknown")
+    ] = None
+    age_band: AgeBand | None = Field(
+        default=None, description="for fairness monitoring only; never a model input"
+    )
+    applicant_id: str | None = Field(
+        default=None, max_length=64, description="caller's reference; echoed, never scored"
+    )
+
+
+class Prediction(BaseModel):
+    """The risk score for one applicant and the decision the stated cost implies."""
+
+    probability_of_default: float = Field(ge=0, le=1)
+    decision: Literal["approve", "refer"]
+    model_version: str
+    applicant_id: str | None = None
+
+
+MAX_BATCH_ROWS = 10_000
+
+
+class BatchRequest(BaseModel):
+    """Up to 10,000 applicants scored in one request."""
+
+    model_config = ConfigDict(
+        extra="forbid", json_schema_extra={"examples": [{"applicants": [EXAMPLE_APPLICANT]}]}
+    )
+
+    applicants: list[Applicant] = Field(min_length=1, max_length=MAX_BATCH_ROWS)
+
+
+class BatchPrediction(BaseModel):
+    """Scores in request order, with the model version once for the whole batch."""
+
+    model_version: str
+    probability_of_default: list[float]
+    decision: list[Literal["approve", "refer"]]
+
+
+class ContractError(ValueError):
+    """Rows broke the applicant contract; the message lists each bad row, field and reason."""
+
+    def __init__(self, problems: list[str], total: int) -> None:
+        shown = "\n".join(f"  {problem}" for problem in problems)
+        super().__init__(f"{total} contract violation(s) in the data:\n{shown}")
+        self.problems = problems
+        self.total = total
+
+
+_ROWS = TypeAdapter(list[Applicant])
+
+
+def validate_records(
+    records: Iterable[Mapping[str, object]], max_shown: int = 10
+) -> list[Applicant]:
+    """Validate raw rows against the contract, or raise ContractError naming row and field."""
+    rows = list(records)
+    try:
+        return _ROWS.validate_python(rows)
+    except ValidationError as error:
+        problems = []
+        for issue in error.errors():
+            row, *where = issue["loc"]
+            field = ".".join(str(part) for part in where) or "(row)"
+            problems.append(f"row {row}, field '{field}': {issue['msg']}")
+        raise ContractError(problems[:max_shown], total=len(problems)) from None
