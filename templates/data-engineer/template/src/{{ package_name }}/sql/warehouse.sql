@@ -51,6 +51,30 @@ CREATE TABLE IF NOT EXISTS quarantine (
     PRIMARY KEY (source_file, line_number)
 );
 
+CREATE TABLE IF NOT EXISTS customer_daily (
+    activity_date DATE NOT NULL,
+    customer_id VARCHAR NOT NULL,
+    n_orders INTEGER NOT NULL,
+    n_units INTEGER NOT NULL,
+    spend DECIMAL(12, 2) NOT NULL,
+    n_online_orders INTEGER NOT NULL,
+    top_category VARCHAR NOT NULL,
+    PRIMARY KEY (activity_date, customer_id)
+);
+
+-- Published by the publish task: one row per customer active in the 28 days up to as_of_date.
+CREATE TABLE IF NOT EXISTS customer_features (
+    as_of_date DATE NOT NULL,
+    customer_id VARCHAR NOT NULL,
+    recency_days INTEGER NOT NULL,
+    frequency_28d INTEGER NOT NULL,
+    monetary_28d DECIMAL(14, 2) NOT NULL,
+    avg_basket_28d DECIMAL(10, 2) NOT NULL,
+    online_share_28d DECIMAL(4, 3) NOT NULL,
+    favourite_category VARCHAR NOT NULL,
+    PRIMARY KEY (as_of_date, customer_id)
+);
+
 -- Append-only audit log: one row per task per run, failed runs included.
 CREATE TABLE IF NOT EXISTS pipeline_runs (
     run_id VARCHAR NOT NULL,
