@@ -1,8 +1,8 @@
 """Reported claims: load them, compare them with reproduced values, and report the outcome.
 
-This module owns the claims file format (`paper/claims.yaml`), the pass / out-of-tolerance
-decision for each claim, and the reported-versus-reproduced tables written to `outputs/`
-(`REPRODUCTION.md` for people, `reproduction.csv` for tools).
+This module owns the claims file format (`paper/*claims.yaml`), the pass / out-of-tolerance
+decision for each claim, and the reported-versus-reproduced report (`REPRODUCTION.md` for
+people, `reproduction.csv` for tools), one section per claims file.
 """
 
 from __future__ import annotations
@@ -30,7 +30,7 @@ CSV_COLUMNS: tuple[str, ...] = (
     "rel_tol",
     "status",
 )
-_CLAIM_FIELDS: tuple[str, ...] = ("id", "quantity", "source", "value", "rel_tol")
+_CLAIM_FIELDS: tuple[str, ...] = ("id", "quantity", "source", "value", "rel_tol", "note")
 
 
 class ClaimsFileError(ValueError):
@@ -46,6 +46,8 @@ class Claim:
     source: str
     value: float
     rel_tol: float
+    note: str = ""
+    """Why the reproduction deviates, or anything a reader must know about this number."""
 
 
 @dataclass(frozen=True)
@@ -126,6 +128,7 @@ def _parse_claim(entry: object, position: int) -> Claim:
         source=_require_text(entry, "source", where),
         value=_require_number(entry, "value", where),
         rel_tol=rel_tol,
+        note=_require_text(entry, "note", where) if "note" in entry else "",
     )
 
 
@@ -249,29 +252,49 @@ def _deviations_section(checks: Sequence[ClaimCheck]) -> list[str]:
     ]
 
 
-def markdown_report(publication: Publication, checks: Sequence[ClaimCheck]) -> str:
-    """The full `REPRODUCTION.md`: what was reproduced, the table, and the deviations."""
-    lines = [
-        "# Reproduction report",
-        "",
-        f"- Publication: {publication.citation}",
-        f"- Reference values: {publication.reference_values}",
-        f"- Model: {publication.model}",
-        "",
-        summary_line(checks),
-        "",
-        "## Reported versus reproduced",
-        "",
-        markdown_table(checks).rstrip("\n"),
-        "",
-        "## Deviations",
-        "",
-        *_deviations_section(checks),
-        "",
-        "## Sources",
-        "",
-        *(f"- `{check.claim.claim_id}`: {check.claim.source}" for check in checks),
-    ]
+@dataclass(frozen=True)
+class Section:
+    """One claims file's publication and the checks of its claims."""
+
+    publication: Publication
+    checks: tuple[ClaimCheck, ...]
+
+
+def _notes(checks: Sequence[ClaimCheck]) -> list[str]:
+    noted = [check for check in checks if check.claim.note]
+    if not noted:
+        return []
+    return ["", "Notes:", "", *(f"- `{c.claim.claim_id}`: {c.claim.note}" for c in noted)]
+
+
+def markdown_report(sections: Sequence[Section]) -> str:
+    """The full `REPRODUCTION.md`: per publication, the table, deviations and sources."""
+    every_check = [check for section in sections for check in section.checks]
+    lines = ["# Reproduction report", "", summary_line(every_check)]
+    for section in sections:
+        publication, checks = section.publication, section.checks
+        lines += [
+            "",
+            f"## {publication.citation}",
+            "",
+            f"- Reported values: {publication.reference_values}",
+            f"- Model: {publication.model}",
+            "",
+            summary_line(checks),
+            "",
+            "### Reported versus reproduced",
+            "",
+            markdown_table(checks).rstrip("\n"),
+            "",
+            "### Deviations",
+            "",
+            *_deviations_section(checks),
+            *_notes(checks),
+            "",
+            "### Sources",
+            "",
+            *(f"- `{check.claim.claim_id}`: {check.claim.source}" for check in checks),
+        ]
     return "\n".join(lines) + "\n"
 
 
@@ -297,13 +320,12 @@ def csv_report(checks: Sequence[ClaimCheck]) -> str:
     return buffer.getvalue()
 
 
-def write_reports(
-    publication: Publication, checks: Sequence[ClaimCheck], out_dir: Path
-) -> tuple[Path, Path]:
+def write_reports(sections: Sequence[Section], out_dir: Path) -> tuple[Path, Path]:
     """Write `REPRODUCTION.md` and `reproduction.csv` into `out_dir`; return their paths."""
     out_dir.mkdir(parents=True, exist_ok=True)
     markdown_path = out_dir / MARKDOWN_NAME
     csv_path = out_dir / CSV_NAME
-    markdown_path.write_text(markdown_report(publication, checks), encoding="utf-8")
-    csv_path.write_text(csv_report(checks), encoding="utf-8")
+    markdown_path.write_text(markdown_report(sections), encoding="utf-8")
+    every_check = [check for section in sections for check in section.checks]
+    csv_path.write_text(csv_report(every_check), encoding="utf-8")
     return markdown_path, csv_path

@@ -59,6 +59,12 @@ def load_longley() -> LongleyData:
     return LongleyData(response=response, predictors=predictors)
 
 
+def fitted_values(data: LongleyData) -> list[float]:
+    """Total employment as the certified regression predicts it, one value per year."""
+    fit = OLS(data.response, data.design_matrix()).fit()
+    return [float(value) for value in fit.fittedvalues]
+
+
 def reproduce(data: LongleyData | None = None) -> dict[str, float]:
     """Fit the certified model and return claim id -> reproduced value.
 

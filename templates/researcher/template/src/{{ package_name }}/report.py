@@ -1,0 +1,195 @@
+"""Stage `report`: check every claim, write the tables and fill the report from results.
+
+The report's prose lives in `paper/report.md` (and `paper/report.tex` with the LaTeX option);
+every number in it is a `$Name` placeholder (a `\\Name` macro in LaTeX) filled here from the
+results files, so no number in the report is ever typed by hand.
+"""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+from string import Template
+from typing import Any
+
+from . import pipeline
+from .claims import Section, compare, load_claims, write_reports
+from .mortality import GROUPS, Law
+from .tables import Table
+
+# How group and law names appear inside macro names (LaTeX macro names are letters only).
+_GROUP_NAMES = {"control": "Control", "mir137": "Mir"}
+_GROUP_LABELS = {"control": "control", "mir137": "miR-137"}
+
+
+def _sig(value: float, digits: int = 4) -> str:
+    return f"{value:.{digits}g}"
+
+
+def _fixed(value: float, decimals: int = 1) -> str:
+    return f"{value:.{decimals}f}"
+
+
+def numbers(
+    longley: dict[str, Any], mortality: dict[str, Any], sections: list[Section]
+) -> dict[str, str]:
+    """Every number the report quotes, formatted, by macro name."""
+    checks = [check for section in sections for check in section.checks]
+    longley_checks = sections[0].checks
+    values = {
+        "ConfigName": str(mortality["config"]),
+        "ClaimsPassed": str(sum(check.passed for check in checks)),
+        "ClaimsTotal": str(len(checks)),
+        "LongleyClaims": str(len(longley_checks)),
+        "LongleyRSquared": _sig(longley["claims"]["r_squared"], 6),
+        "LongleyCoefYear": _sig(longley["claims"]["coef_year"], 6),
+        "LongleyWorstRelError": f"{max(check.rel_error for check in longley_checks):.1e}",
+        "BootstrapSeeds": str(len(mortality["bootstrap"]["seeds"])),
+        "BootstrapResamples": str(mortality["bootstrap"]["resamples"]),
+        "BootstrapConfidence": _fixed(100 * mortality["bootstrap"]["confidence"], 0),
+    }
+    claims = mortality["claims"]
+    summaries = {row["statistic"]: row for row in mortality["bootstrap"]["summary"]}
+    for group, name in _GROUP_NAMES.items():
+        values[f"Flies{name}"] = str(mortality["sizes"][group])
+        values[f"GompertzB{name}"] = _sig(claims[f"gompertz_b_{group}"], 3)
+        values[f"WeibullRho{name}"] = _sig(claims[f"weibull_rho_{group}"], 3)
+        values[f"AicDelta{name}"] = _fixed(claims[f"aic_gompertz_minus_weibull_{group}"])
+        for law in Law:
+            law_name = law.value.title()
+            values[f"{law_name}Median{name}"] = _fixed(claims[f"{law}_median_{group}"])
+            summary = summaries[f"{law}_median_{group}"]
+            values[f"{law_name}MedianLow{name}"] = _fixed(summary["lower_mean"])
+            values[f"{law_name}MedianLowSd{name}"] = _fixed(summary["lower_sd"], 2)
+            values[f"{law_name}MedianHigh{name}"] = _fixed(summary["upper_mean"])
+            values[f"{law_name}MedianHighSd{name}"] = _fixed(summary["upper_sd"], 2)
+    return values
+
+
+def render_markdown(template: str, values: dict[str, str]) -> str:
+    """Fill `$Name` placeholders; an unknown placeholder is an error, not a blank."""
+    return Template(template).substitute(values)
+
+
+def latex_macros(values: dict[str, str]) -> str:
+    """One `\\newcommand` per number, for `\\input` from the LaTeX report."""
+    lines = ["% Written by the report stage from the results files: do not edit."]
+    lines += [
+        r"\newcommand" + "{" + f"\\{name}" + "}{" + value + "}" for name, value in values.items()
+    ]
+    return "\n".join(lines) + "\n"
+
+
+def claims_table(sections: list[Section]) -> Table:
+    rows = tuple(
+        (
+            check.claim.claim_id,
+            f"{check.claim.value:.10g}",
+            f"{check.reproduced:.10g}",
+            f"{check.rel_error:.1e}",
+            f"{check.claim.rel_tol:.0e}",
+            check.status.value,
+        )
+        for section in sections
+        for check in section.checks
+    )
+    header = ("claim", "reported", "reproduced", "relative error", "tolerance", "status")
+    return Table(header, rows, numeric=frozenset({1, 2, 3, 4}))
+
+
+def fits_table(mortality: dict[str, Any]) -> Table:
+    claims = mortality["claims"]
+    rows = []
+    for group in GROUPS.values():
+        for law in Law:
+            first, second = mortality["fits"][f"{law}_{group}"]
+            rows.append(
+                (
+                    _GROUP_LABELS[group],
+                    law.value.title(),
+                    _sig(first, 5),
+                    _sig(second, 5),
+                    _fixed(claims[f"{law}_loglik_{group}"], 2),
+                    _fixed(claims[f"{law}_median_{group}"], 2),
+                )
+            )
+    header = ("group", "law", "a or lambda", "b or rho", "log-likelihood", "median (days)")
+    return Table(header, tuple(rows), numeric=frozenset({2, 3, 4, 5}))
+
+
+def bootstrap_table(mortality: dict[str, Any]) -> Table:
+    settings = mortality["bootstrap"]
+    rows = tuple(
+        (
+            row["statistic"],
+            f"{row['lower_mean']:.2f} +- {row['lower_sd']:.2f}",
+            f"{row['upper_mean']:.2f} +- {row['upper_sd']:.2f}",
+            str(row["seeds"]),
+            str(settings["resamples"]),
+        )
+        for row in settings["summary"]
+    )
+    level = _fixed(100 * settings["confidence"], 0)
+    header = (
+        "statistic",
+        f"{level}% CI lower (mean +- sd)",
+        "upper (mean +- sd)",
+        "seeds",
+        "resamples",
+    )
+    return Table(header, rows, numeric=frozenset({1, 2, 3, 4}))
+
+
+README_START = "<!-- claims:start -->"
+README_END = "<!-- claims:end -->"
+
+
+def update_readme(readme: Path, table: str) -> bool:
+    """Replace the README's claims table (between the markers); True when it changed."""
+    text = readme.read_text(encoding="utf-8")
+    head, start, rest = text.partition(README_START)
+    _, end, tail = rest.partition(README_END)
+    if not start or not end:
+        raise ValueError(f"{readme}: no {README_START} ... {README_END} block")
+    updated = f"{head}{start}\n{table.rstrip()}\n{end}{tail}"
+    if updated == text:
+        return False
+    readme.write_text(updated, encoding="utf-8")
+    return True
+
+
+def check_sections(reproduced: dict[str, float], paper_dir: Path) -> list[Section]:
+    """Every claims file checked against the reproduced values, in file order."""
+    sections = []
+    for path in pipeline.claims_paths(paper_dir):
+        claims_file = load_claims(path)
+        checks = tuple(compare(claims_file.claims, reproduced))
+        sections.append(Section(claims_file.publication, checks))
+    return sections
+
+
+def run_report(out_dir: Path, paper_dir: Path = pipeline.PAPER_DIR) -> list[Path]:
+    """Write REPRODUCTION.md, reproduction.csv, the tables and the filled report."""
+    longley = pipeline.read_json(out_dir / pipeline.LONGLEY_RESULTS)
+    mortality = pipeline.read_json(out_dir / pipeline.MORTALITY_RESULTS)
+    sections = check_sections({**longley["claims"], **mortality["claims"]}, paper_dir)
+    written = list(write_reports(sections, out_dir))
+    tables_dir = out_dir / pipeline.TABLES_DIR
+    for stem, table in zip(
+        pipeline.TABLE_STEMS,
+        (claims_table(sections), fits_table(mortality), bootstrap_table(mortality)),
+        strict=True,
+    ):
+        written += table.write(tables_dir, stem)
+    values = numbers(longley, mortality, sections)
+    template = (paper_dir / pipeline.REPORT_TEMPLATE).read_text(encoding="utf-8")
+    report = out_dir / pipeline.REPORT_TEMPLATE
+    report.write_text(render_markdown(template, values), encoding="utf-8")
+    written.append(report)
+    latex = paper_dir / pipeline.LATEX_TEMPLATE
+    if latex.exists():
+        macros = out_dir / pipeline.NUMBERS_TEX
+        macros.write_text(latex_macros(values), encoding="utf-8")
+        # Beside numbers.tex, tables/ and figures/, so it compiles where it lands.
+        written += [macros, Path(shutil.copyfile(latex, out_dir / pipeline.LATEX_TEMPLATE))]
+    return written
