@@ -36,8 +36,15 @@ class Case:
 
 
 def choices_of(spec: Any) -> list[Any]:
-    """A question's choices as answer values (Copier allows a list or a label->value mapping)."""
-    if not isinstance(spec, dict) or "choices" not in spec or spec.get("when") is False:
+    """A question's choices as answer values (Copier allows a list or a label->value mapping).
+
+    A yes/no question has two: both must render.
+    """
+    if not isinstance(spec, dict) or spec.get("when") is False:
+        return []
+    if spec.get("type") == "bool":
+        return [False, True]
+    if "choices" not in spec:
         return []
     choices = spec["choices"]
     return list(choices.values()) if isinstance(choices, dict) else list(choices)

