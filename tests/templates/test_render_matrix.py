@@ -38,6 +38,15 @@ LICENSE_FIRST_LINES = {
     "BSD-3-Clause": "BSD 3-Clause License",
 }
 JINJA_LEFTOVER = re.compile(r"\{\{|\}\}|\{%|%\}|\{#|#\}")
+GITHUB_EXPRESSION = re.compile(r"\$\{\{.*?\}\}")  # `${{ github.sha }}`: meant for Actions
+BINARY_SUFFIXES = {".png", ".jpg", ".gif", ".ico", ".parquet"}
+
+
+def text_of(path: Path) -> str | None:
+    """A generated file's text; None for a folder or a binary file (a screenshot, say)."""
+    if not path.is_file() or path.suffix in BINARY_SUFFIXES:
+        return None
+    return path.read_text(encoding="utf-8")
 
 
 @pytest.fixture(scope="module")
@@ -105,17 +114,15 @@ class TestRenderedProject:
         project = rendered[case.id]
         for path in project.rglob("*"):
             assert not JINJA_LEFTOVER.search(path.name), path
-            if path.is_file():
-                text = path.read_text(encoding="utf-8")
-                assert not JINJA_LEFTOVER.search(text.replace("${{", "")), path
+            if (text := text_of(path)) is not None:
+                assert not JINJA_LEFTOVER.search(GITHUB_EXPRESSION.sub("", text)), path
 
     def test_text_files_end_with_one_newline_and_no_trailing_spaces(
         self, case: Case, rendered: dict[str, Path]
     ) -> None:
         """What the generated pre-commit hooks enforce, so the first commit hook run is clean."""
         for path in rendered[case.id].rglob("*"):
-            if path.is_file():
-                text = path.read_text(encoding="utf-8")
+            if (text := text_of(path)) is not None:
                 assert text.endswith("\n") and not text.endswith("\n\n"), path
                 assert not any(line != line.rstrip() for line in text.splitlines()), path
 
