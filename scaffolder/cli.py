@@ -90,19 +90,26 @@ def roles(
     if as_json:
         typer.echo(json.dumps([role.as_json() for role in found], indent=2))
         return
-    from rich import box
     from rich.console import Console
     from rich.table import Table
 
-    table = Table(title="scaffold new --role ROLE", title_justify="left", box=box.SIMPLE_HEAD)
-    table.add_column("role", no_wrap=True, style="bold")
-    for column in ("you build", "worked example", "skills it proves", "stack"):
-        table.add_column(column, overflow="fold")
-    for role in found:
-        table.add_row(
-            role.name, role.title, role.example, ", ".join(role.skills), ", ".join(role.stack)
-        )
-    Console().print(table)
+    # One role per block, a label and its text side by side: the text column stays wide enough
+    # at 80 columns that rich wraps between words instead of splitting them.
+    listing = Table.grid(padding=(0, 2))
+    listing.add_column(style="bold", no_wrap=True)
+    listing.add_column()
+    for index, role in enumerate(found):
+        if index:
+            listing.add_row("", "")
+        listing.add_row(role.name, f"[bold]{role.title}.[/bold] {role.summary}")
+        listing.add_row("  example", role.example)
+        listing.add_row("  proves", ", ".join(role.skills))
+        listing.add_row("  stack", ", ".join(role.stack))
+    console = Console()
+    with console.capture() as captured:
+        console.print(listing)
+    lines = (line.rstrip() for line in captured.get().splitlines())  # no padding at line ends
+    typer.echo("Generate one with: scaffold new DEST --role ROLE\n\n" + "\n".join(lines))
 
 
 @app.command()

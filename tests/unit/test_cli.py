@@ -36,11 +36,17 @@ def test_roles_json_is_for_scripts(cli: Cli) -> None:
     assert all(r["title"] and r["skills"] and r["stack"] and r["example"] for r in roles)
 
 
-def test_roles_table_names_every_role(cli: Cli) -> None:
+def test_roles_listing_names_every_role_and_splits_no_word(cli: Cli) -> None:
     result = cli("roles")
     assert result.code == 0
+    lines = result.out.splitlines()
     for role in ROLES:
-        assert role in result.out
+        assert any(line.startswith(f"{role} ") for line in lines), role
+    shown_words = set(result.out.split())
+    for entry in json.loads(cli("roles", "--json").out):
+        for text in (entry["summary"], entry["example"], *entry["skills"], *entry["stack"]):
+            for word in text.replace(",", " ").split():
+                assert word in shown_words or f"{word}," in shown_words, word
 
 
 def test_new_generates_a_committed_repository(cli: Cli, tmp_path: Path) -> None:
