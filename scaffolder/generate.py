@@ -56,7 +56,7 @@ def generate(
     store = store or TemplateStore.installed()
     answers = dict(data or {})
     chosen = _resolve_role(role, answers, interactive, store)
-    _check_answer_keys(answers, chosen, store)
+    _check_answers(answers, chosen, store)
     _check_names(answers, dest, interactive)
     # abspath folds ".." away; resolve() would also follow a symlink the checks below refuse.
     dest = Path(os.path.abspath(dest.expanduser()))  # noqa: PTH100
@@ -108,16 +108,30 @@ def generate(
     return Generated(dest=dest, role=recorded["role"], answers=recorded, files=files, committed=git)
 
 
-def known_answer_keys(role: Role | None, store: TemplateStore) -> list[str]:
-    """Answer keys ``--data`` accepts: the shared questions' and the role's (all roles' if None)."""
+def _questions(role: Role | None, store: TemplateStore) -> dict[str, Any]:
+    """The questions ``--data`` may answer: the shared ones and the role's (all roles' if None)."""
     questions = dict(shared_questions(store))
     for each in [role] if role else list_roles(store):
         questions.update(each.questions)
-    return sorted(
-        key
+    return {
+        key: spec
         for key, spec in questions.items()
         if not key.startswith("_") and not (isinstance(spec, dict) and spec.get("when") is False)
-    )
+    }
+
+
+YES = {"true", "yes", "y", "on", "1"}
+NO = {"false", "no", "n", "off", "0"}
+
+
+def _yes_or_no(key: str, value: Any) -> bool:
+    """A yes/no answer as a bool; anything else is refused rather than read as "yes"."""
+    if isinstance(value, bool):
+        return value
+    text = str(value).strip().lower()
+    if text in YES | NO:
+        return text in YES
+    raise InvalidAnswersError(f"{key}={value!r} is not yes or no; give {key}=true or {key}=false")
 
 
 def _resolve_role(
@@ -137,13 +151,18 @@ def _resolve_role(
     raise InvalidAnswersError(f"no role given; pass --role ROLE, one of: {known}")
 
 
-def _check_answer_keys(answers: Mapping[str, Any], role: Role | None, store: TemplateStore) -> None:
-    known = known_answer_keys(role, store)
-    unknown = sorted(set(answers) - set(known))
+def _check_answers(answers: dict[str, Any], role: Role | None, store: TemplateStore) -> None:
+    """Refuse unknown keys; turn yes/no answers into booleans (in place)."""
+    questions = _questions(role, store)
+    unknown = sorted(set(answers) - set(questions))
     if unknown:
         raise InvalidAnswersError(
-            f"unknown answer key {unknown[0]!r}; the keys are: {', '.join(known)}"
+            f"unknown answer key {unknown[0]!r}; the keys are: {', '.join(sorted(questions))}"
         )
+    for key, value in answers.items():
+        spec = questions[key]
+        if isinstance(spec, dict) and spec.get("type") == "bool":
+            answers[key] = _yes_or_no(key, value)
 
 
 def _check_names(answers: Mapping[str, Any], dest: Path, interactive: bool) -> None:

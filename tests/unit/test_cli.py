@@ -49,6 +49,26 @@ def test_roles_listing_names_every_role_and_splits_no_word(cli: Cli) -> None:
                 assert word in shown_words or f"{word}," in shown_words, word
 
 
+@pytest.mark.parametrize(("answer", "has_dockerfile"), [("no", False), ("True", True)])
+def test_yes_no_answers_are_read_as_booleans(
+    cli: Cli, tmp_path: Path, answer: str, has_dockerfile: bool
+) -> None:
+    dest = tmp_path / "svc"
+    result = cli(
+        "new",
+        str(dest),
+        "--role",
+        "ml-engineer",
+        "--defaults",
+        "--no-git",
+        "--data",
+        f"container={answer}",
+    )
+    assert result.code == 0, result.err
+    assert (dest / "Dockerfile").is_file() is has_dockerfile
+    assert f"container: {str(has_dockerfile).lower()}" in (dest / ".copier-answers.yml").read_text()
+
+
 def test_new_generates_a_committed_repository(cli: Cli, tmp_path: Path) -> None:
     dest = tmp_path / "Über Loan Risk 2"
     result = cli("new", str(dest), "--role", "ml-engineer", "--defaults")
@@ -172,6 +192,10 @@ KNOWN_KEYS = (
         (
             ["--role", "analyst", "--defaults", "--data", "colour=blue"],
             f"unknown answer key 'colour'; the keys are: {KNOWN_KEYS}",
+        ),
+        (
+            ["--role", "ml-engineer", "--defaults", "--data", "container=maybe"],
+            "container='maybe' is not yes or no; give container=true or container=false",
         ),
         (
             ["--role", "analyst", "--defaults", "--data", "license"],
