@@ -3,11 +3,17 @@
 The generator writes files that follow (and deliberately break) these contracts, and the extract
 and validate tasks read them. Both sides import this one module so that the producer and the
 consumer of a raw partition cannot drift apart.
+
+Each contract is declared once, as data: its typed columns, the record rules (checked in order,
+the first broken one names the quarantine reason), the key that must be unique and the foreign
+key to another source. ``contract_sql`` compiles a contract into set-based SQL, so the whole
+batch is validated in one query by the engine instead of record by record in Python.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import dataclass
 from enum import StrEnum
 from pathlib import Path
 
@@ -69,3 +75,286 @@ def orders_path(raw_dir: Path, logical_date: dt.date) -> Path:
 def line_items_path(raw_dir: Path, logical_date: dt.date) -> Path:
     """The CSV file holding one day of order line items."""
     return partition_dir(raw_dir, LINE_ITEMS, logical_date) / "line_items.csv"
+
+
+# The longest field a CSV record may carry (the limit of Python's csv module, kept as the contract).
+MAX_FIELD_CHARS = 131_072
+_INTEGER = r"^[+-]?[0-9]+$"
+_DECIMAL = r"^[+-]?[0-9]+([.][0-9]+)?$"
+_ISO_TIMESTAMP = r"^[0-9]{4}-[0-9]{2}-[0-9]{2}[T ][0-9]{2}:[0-9]{2}(:[0-9]{2}([.][0-9]{1,6})?)?"
+_UTC_OFFSET = r"(Z|[+-][0-9]{2}:?[0-9]{2})$"
+
+
+# Both sources list the same six field names, so one position per name serves both.
+_FIELD_ORDER: dict[str, int] = {
+    **{name: position for position, name in enumerate(ORDER_FIELDS, start=1)},
+    **{name: position for position, name in enumerate(LINE_ITEM_COLUMNS, start=1)},
+}
+
+
+@dataclass(frozen=True)
+class Column:
+    """A typed column of a contract: ``raw`` is the SQL text of the field, ``sql_type`` its type."""
+
+    name: str
+    sql_type: str
+    raw: str
+
+
+@dataclass(frozen=True)
+class Rule:
+    """A record rule: ``broken_when`` is a SQL predicate over the raw fields (``f_<column>``)."""
+
+    name: str
+    reason: Reason
+    broken_when: str
+    detail: str  # SQL expression saying what broke the rule
+
+
+@dataclass(frozen=True)
+class Contract:
+    """Everything a source promises, declared once and compiled to SQL by ``contract_sql``."""
+
+    source: str
+    columns: tuple[Column, ...]
+    rules: tuple[Rule, ...]
+    unique_key: tuple[str, ...]
+    references: tuple[str, str] | None = None  # (column, source whose valid keys it must match)
+
+
+def _required(name: str) -> Rule:
+    return Rule(
+        f"{name}_present", Reason.MISSING_FIELD, f"coalesce(trim(f_{name}), '') = ''", f"'{name}'"
+    )
+
+
+def _field(name: str, sql_type: str = "VARCHAR") -> Column:
+    """A column read from its position in the record's ``fields`` list (see ``_PARSE``)."""
+    return Column(name, sql_type, f"trim(fields[{_FIELD_ORDER[name]}])")
+
+
+def _one_of(name: str, values: frozenset[str]) -> Rule:
+    allowed = ", ".join(f"'{value}'" for value in sorted(values))
+    return Rule(
+        f"{name}_known",
+        Reason.INVALID_VALUE,
+        f"f_{name} NOT IN ({allowed})",
+        f"'{name}=' || f_{name}",
+    )
+
+
+ORDER_CONTRACT = Contract(
+    source=ORDERS,
+    columns=(
+        _field("order_id"),
+        _field("store_id"),
+        _field("customer_id"),
+        _field("ordered_at", "TIMESTAMP"),
+        _field("channel"),
+        _field("payment_method"),
+    ),
+    rules=(
+        Rule(
+            "json_object",
+            Reason.MALFORMED_JSON,
+            "doc IS NULL",
+            "'expected a JSON object'",
+        ),
+        *(_required(name) for name in ORDER_FIELDS),
+        *(
+            Rule(
+                f"{name}_is_text",
+                Reason.INVALID_VALUE,
+                f"types[{position}] <> 'VARCHAR'",
+                f"'{name} must be a string, got ' || json_extract(doc, '$.{name}')",
+            )
+            for position, name in enumerate(ORDER_FIELDS, start=1)
+        ),
+        Rule(
+            "ordered_at_iso",
+            Reason.INVALID_TIMESTAMP,
+            f"NOT regexp_matches(f_ordered_at, '{_ISO_TIMESTAMP}')"
+            " OR try_cast(regexp_replace(f_ordered_at, '{_UTC_OFFSET}', '') AS TIMESTAMP) IS NULL",
+            "f_ordered_at",
+        ),
+        # Stores report local wall-clock time; an offset means a different feed produced it.
+        Rule(
+            "ordered_at_local",
+            Reason.INVALID_TIMESTAMP,
+            f"regexp_matches(f_ordered_at, '{_UTC_OFFSET}')",
+            "'unexpected UTC offset: ' || f_ordered_at",
+        ),
+        # Loading it would write into another date's partition and break per-date reloads.
+        Rule(
+            "ordered_on_logical_date",
+            Reason.OUTSIDE_LOGICAL_DATE,
+            "CAST(try_cast(f_ordered_at AS TIMESTAMP) AS DATE) <> $logical_date",
+            "f_ordered_at",
+        ),
+        _one_of("channel", CHANNELS),
+        _one_of("payment_method", PAYMENT_METHODS),
+    ),
+    unique_key=("order_id",),
+)
+
+
+def _number(name: str, pattern: str) -> Rule:
+    return Rule(
+        f"{name}_number",
+        Reason.UNPARSABLE_NUMBER,
+        f"NOT regexp_matches(f_{name}, '{pattern}')",
+        f"'{name}=' || f_{name}",
+    )
+
+
+LINE_ITEM_CONTRACT = Contract(
+    source=LINE_ITEMS,
+    columns=(
+        _field("order_id"),
+        _field("line_no", "INTEGER"),
+        _field("product_id"),
+        _field("category"),
+        _field("quantity", "INTEGER"),
+        _field("unit_price", "DECIMAL(10, 2)"),
+    ),
+    rules=(
+        Rule(
+            "csv_columns",
+            Reason.MALFORMED_ROW,
+            f"fields IS NULL OR len(fields) <> {len(LINE_ITEM_COLUMNS)}",
+            f"'expected {len(LINE_ITEM_COLUMNS)} columns, got ' || coalesce(len(fields), 0)",
+        ),
+        Rule(
+            "csv_field_size",
+            Reason.MALFORMED_ROW,
+            f"list_max(list_transform(fields, lambda f: length(f))) > {MAX_FIELD_CHARS}",
+            f"'a field is longer than {MAX_FIELD_CHARS} characters'",
+        ),
+        *(_required(name) for name in LINE_ITEM_COLUMNS),
+        _number("line_no", _INTEGER),
+        _number("quantity", _INTEGER),
+        _number("unit_price", _DECIMAL),
+        Rule(
+            "unit_price_cents",
+            Reason.INVALID_VALUE,
+            "f_unit_price LIKE '-%' OR regexp_matches(f_unit_price, '[.][0-9]{3,}$')",
+            "'unit_price=' || f_unit_price",
+        ),
+        Rule(
+            "line_no_positive",
+            Reason.INVALID_VALUE,
+            "try_cast(f_line_no AS BIGINT) < 1",
+            "'line_no=' || f_line_no",
+        ),
+        # Returns come through a separate feed; a sale line must sell something.
+        Rule(
+            "quantity_positive",
+            Reason.NON_POSITIVE_QUANTITY,
+            "try_cast(f_quantity AS BIGINT) <= 0",
+            "'quantity=' || f_quantity",
+        ),
+    ),
+    unique_key=("order_id", "line_no"),
+    references=("order_id", ORDERS),
+)
+
+CONTRACTS: tuple[Contract, ...] = (ORDER_CONTRACT, LINE_ITEM_CONTRACT)
+
+# How each raw line becomes the values the column expressions read, parsed once per record:
+# the JSON document with its fields and their JSON types, or the list of CSV fields (quoted
+# fields may hold commas and doubled quotes).
+_CSV_FIELD = r'("([^"]|"")*"|[^,"]*)'
+_JSON_PATHS = "[" + ", ".join(f"'$.{name}'" for name in ORDER_FIELDS) + "]"
+_PARSE: dict[str, str] = {
+    ORDERS: (
+        "doc, json_extract_string(doc, " + _JSON_PATHS + ") AS fields, "
+        "json_type(doc, " + _JSON_PATHS + ") AS types FROM (SELECT *, "
+        "CASE WHEN json_valid(text) AND json_type(text) = 'OBJECT' THEN CAST(text AS JSON) END"
+        " AS doc"
+    ),
+    LINE_ITEMS: (
+        # Most lines hold no quote at all: a plain split is exact for them and much cheaper.
+        "CASE WHEN NOT contains(text, '\"') THEN string_split(text, ',')"
+        f" WHEN regexp_full_match(text || ',', '({_CSV_FIELD},)*') THEN list_transform("
+        f"regexp_extract_all(text || ',', '{_CSV_FIELD},', 1),"
+        " lambda f: CASE WHEN f LIKE '\"%' THEN replace(f[2:-2], '\"\"', '\"') ELSE f END)"
+        " END AS fields FROM (SELECT *"
+    ),
+}
+
+
+def contract_sql(contract: Contract, raw_table: str, valid_keys_table: str | None = None) -> str:
+    """SQL that checks every record of ``raw_table`` against ``contract`` in one pass.
+
+    ``raw_table`` has the columns ``source_file``, ``line_number`` and ``text``; the query
+    returns them with ``reason`` and ``detail`` (NULL for a valid record) and the typed columns.
+    Record rules come first, in declaration order; then a repeated unique key (the first
+    delivery wins: re-sent events repeat it, they do not correct it); then a reference to a key
+    missing from ``valid_keys_table``. The parameter ``$logical_date`` is the date of the batch.
+    """
+    fields = ", ".join(f"{column.raw} AS f_{column.name}" for column in contract.columns)
+    first_broken = " ".join(
+        f"WHEN {rule.broken_when} THEN {number}"
+        for number, rule in enumerate(contract.rules, start=1)
+    )
+    reasons = ", ".join(f"'{rule.reason.value}'" for rule in contract.rules)
+    details = " ".join(
+        f"WHEN {number} THEN '{rule.name}: ' || {rule.detail}"
+        for number, rule in enumerate(contract.rules, start=1)
+    )
+    key = ", ".join(f"f_{name}" for name in contract.unique_key)
+    key_text = " || '/' || ".join(f"f_{name}" for name in contract.unique_key)
+    typed = ", ".join(
+        f"CAST(CASE WHEN reason IS NULL THEN f_{column.name} END AS {column.sql_type})"
+        f" AS {column.name}"
+        for column in contract.columns
+    )
+    orphan, orphan_key, referenced = "false", "''", ""
+    if contract.references is not None:
+        column, _ = contract.references
+        orphan, orphan_key = "referenced_key IS NULL", f"'{column} ' || f_{column}"
+        referenced = (
+            f"LEFT JOIN (SELECT DISTINCT {column} AS referenced_key FROM {valid_keys_table})"
+            f" ON referenced_key = f_{column}"
+        )
+    return f"""
+WITH parsed AS (
+    SELECT source_file, line_number, text, {_PARSE[contract.source]} FROM {raw_table})
+),
+fielded AS (SELECT *, {fields} FROM parsed),
+broken AS (SELECT *, CASE {first_broken} END AS broken_rule FROM fielded),
+checked AS (
+    SELECT
+        *,
+        [{reasons}][broken_rule] AS record_reason,
+        CASE broken_rule {details} END AS record_detail
+    FROM broken
+),
+repeated_keys AS (
+    -- Only keys delivered more than once: a small table to join, however big the batch.
+    SELECT {key}, min(line_number) AS first_line
+    FROM checked
+    WHERE record_reason IS NULL
+    GROUP BY ALL
+    HAVING count(*) > 1
+),
+ranked AS (SELECT * FROM checked LEFT JOIN repeated_keys USING ({key})),
+judged AS (
+    SELECT
+        source_file, line_number, text, f_{", f_".join(c.name for c in contract.columns)},
+        CASE
+            WHEN record_reason IS NOT NULL THEN record_reason
+            WHEN line_number > first_line THEN '{Reason.DUPLICATE.value}'
+            WHEN {orphan} THEN '{Reason.ORPHAN_LINE_ITEM.value}'
+        END AS reason,
+        CASE
+            WHEN record_reason IS NOT NULL THEN record_detail
+            WHEN line_number > first_line THEN
+                'unique_key: ' || {key_text} || ' first seen on line ' || first_line
+            WHEN {orphan} THEN 'references: ' || {orphan_key} || ' is not a valid key of this date'
+        END AS detail
+    FROM ranked {referenced}
+)
+SELECT source_file, line_number, text, reason, detail, {typed}
+FROM judged
+"""
