@@ -14,6 +14,7 @@ from typing import Any
 
 from . import pipeline
 from .claims import Section, compare, load_claims, write_reports
+from .markdown_blocks import write_block
 from .mortality import GROUPS, Law
 from .tables import Table
 
@@ -140,22 +141,9 @@ def bootstrap_table(mortality: dict[str, Any]) -> Table:
     return Table(header, rows, numeric=frozenset({1, 2, 3, 4}))
 
 
-README_START = "<!-- claims:start -->"
-README_END = "<!-- claims:end -->"
-
-
 def update_readme(readme: Path, table: str) -> bool:
     """Replace the README's claims table (between the markers); True when it changed."""
-    text = readme.read_text(encoding="utf-8")
-    head, start, rest = text.partition(README_START)
-    _, end, tail = rest.partition(README_END)
-    if not start or not end:
-        raise ValueError(f"{readme}: no {README_START} ... {README_END} block")
-    updated = f"{head}{start}\n{table.rstrip()}\n{end}{tail}"
-    if updated == text:
-        return False
-    readme.write_text(updated, encoding="utf-8")
-    return True
+    return write_block(readme, "claims", table.rstrip())
 
 
 def check_sections(reproduced: dict[str, float], paper_dir: Path) -> list[Section]:
