@@ -124,13 +124,13 @@ class Contract:
 
 def _required(name: str) -> Rule:
     return Rule(
-        f"{name}_present", Reason.MISSING_FIELD, f"coalesce(trim(f_{name}), '') = ''", f"'{name}'"
+        f"{name}_present", Reason.MISSING_FIELD, f"coalesce(f_{name}, '') = ''", f"'{name}'"
     )
 
 
 def _field(name: str, sql_type: str = "VARCHAR") -> Column:
-    """A column read from its position in the record's ``fields`` list (see ``_PARSE``)."""
-    return Column(name, sql_type, f"trim(fields[{_FIELD_ORDER[name]}])")
+    """A column read from its position in the record's trimmed ``fields`` (see ``_PARSE``)."""
+    return Column(name, sql_type, f"fields[{_FIELD_ORDER[name]}]")
 
 
 def _one_of(name: str, values: frozenset[str]) -> Rule:
@@ -227,7 +227,9 @@ LINE_ITEM_CONTRACT = Contract(
         Rule(
             "csv_field_size",
             Reason.MALFORMED_ROW,
-            f"list_max(list_transform(fields, lambda f: length(f))) > {MAX_FIELD_CHARS}",
+            # Only a line longer than the limit can hold such a field: the cheap test goes first.
+            f"length(text) > {MAX_FIELD_CHARS}"
+            f" AND list_max(list_transform(fields, lambda f: length(f))) > {MAX_FIELD_CHARS}",
             f"'a field is longer than {MAX_FIELD_CHARS} characters'",
         ),
         *(_required(name) for name in LINE_ITEM_COLUMNS),
@@ -262,22 +264,27 @@ CONTRACTS: tuple[Contract, ...] = (ORDER_CONTRACT, LINE_ITEM_CONTRACT)
 
 # How each raw line becomes the values the column expressions read, parsed once per record:
 # the JSON document with its fields and their JSON types, or the list of CSV fields (quoted
-# fields may hold commas and doubled quotes).
+# fields may hold commas and doubled quotes). Fields are trimmed of surrounding spaces.
 _CSV_FIELD = r'("([^"]|"")*"|[^,"]*)'
 _JSON_PATHS = "[" + ", ".join(f"'$.{name}'" for name in ORDER_FIELDS) + "]"
+_TRIMMED = "lambda f: trim(f)"
 _PARSE: dict[str, str] = {
     ORDERS: (
-        "doc, json_extract_string(doc, " + _JSON_PATHS + ") AS fields, "
-        "json_type(doc, " + _JSON_PATHS + ") AS types FROM (SELECT *, "
-        "CASE WHEN json_valid(text) AND json_type(text) = 'OBJECT' THEN CAST(text AS JSON) END"
-        " AS doc"
+        f"doc, list_transform(json_extract_string(doc, {_JSON_PATHS}), {_TRIMMED}) AS fields, "
+        f"json_type(doc, {_JSON_PATHS}) AS types FROM (SELECT *, "
+        # Valid JSON that opens with a brace, after JSON whitespace, is an object: this costs
+        # one parse, where asking json_type would parse the text a second time.
+        "CASE WHEN json_valid(text) AND starts_with(ltrim(text, chr(32) || chr(9) || chr(10)"
+        " || chr(13)), '{') THEN text END AS doc"
     ),
     LINE_ITEMS: (
-        # Most lines hold no quote at all: a plain split is exact for them and much cheaper.
-        "CASE WHEN NOT contains(text, '\"') THEN string_split(text, ',')"
+        # Most lines hold no quote and no space: a plain split is exact for them and much cheaper.
+        "CASE WHEN NOT contains(text, '\"') THEN CASE WHEN contains(text, ' ')"
+        f" THEN list_transform(string_split(text, ','), {_TRIMMED})"
+        " ELSE string_split(text, ',') END"
         f" WHEN regexp_full_match(text || ',', '({_CSV_FIELD},)*') THEN list_transform("
         f"regexp_extract_all(text || ',', '{_CSV_FIELD},', 1),"
-        " lambda f: CASE WHEN f LIKE '\"%' THEN replace(f[2:-2], '\"\"', '\"') ELSE f END)"
+        " lambda f: trim(CASE WHEN f LIKE '\"%' THEN replace(f[2:-2], '\"\"', '\"') ELSE f END))"
         " END AS fields FROM (SELECT *"
     ),
 }
@@ -286,13 +293,17 @@ _PARSE: dict[str, str] = {
 def contract_sql(contract: Contract, raw_table: str, valid_keys_table: str | None = None) -> str:
     """SQL that checks every record of ``raw_table`` against ``contract`` in one pass.
 
-    ``raw_table`` has the columns ``source_file``, ``line_number`` and ``text``; the query
-    returns them with ``reason`` and ``detail`` (NULL for a valid record) and the typed columns.
+    ``raw_table`` has the columns ``source_file``, ``line_number`` and ``text``. The query
+    returns each record's ``raw_row`` (its ``rowid`` in ``raw_table``, to fetch the text and
+    file of a quarantined record: the text is not carried through, which is most of the cost
+    on a big batch), its ``line_number``, ``reason`` and ``detail`` (NULL for a valid record)
+    and the typed columns.
     Record rules come first, in declaration order; then a repeated unique key (the first
     delivery wins: re-sent events repeat it, they do not correct it); then a reference to a key
     missing from ``valid_keys_table``. The parameter ``$logical_date`` is the date of the batch.
     """
     fields = ", ".join(f"{column.raw} AS f_{column.name}" for column in contract.columns)
+    columns = ", ".join(f"f_{column.name}" for column in contract.columns)
     first_broken = " ".join(
         f"WHEN {rule.broken_when} THEN {number}"
         for number, rule in enumerate(contract.rules, start=1)
@@ -314,18 +325,22 @@ def contract_sql(contract: Contract, raw_table: str, valid_keys_table: str | Non
         column, _ = contract.references
         orphan, orphan_key = "referenced_key IS NULL", f"'{column} ' || f_{column}"
         referenced = (
-            f"LEFT JOIN (SELECT DISTINCT {column} AS referenced_key FROM {valid_keys_table})"
+            # The referenced source's valid rows hold each of its keys once (its contract
+            # quarantines repeats), so the join cannot multiply records.
+            f"LEFT JOIN (SELECT {column} AS referenced_key FROM {valid_keys_table})"
             f" ON referenced_key = f_{column}"
         )
     return f"""
 WITH parsed AS (
-    SELECT source_file, line_number, text, {_PARSE[contract.source]} FROM {raw_table})
+    SELECT raw_row, line_number, text, {_PARSE[contract.source]}
+    FROM (SELECT rowid AS raw_row, * FROM {raw_table}))
 ),
 fielded AS (SELECT *, {fields} FROM parsed),
 broken AS (SELECT *, CASE {first_broken} END AS broken_rule FROM fielded),
-checked AS (
+checked AS MATERIALIZED (
+    -- Materialised: the rules are evaluated once per record, not once per reader of this CTE.
     SELECT
-        *,
+        raw_row, line_number, {columns},
         [{reasons}][broken_rule] AS record_reason,
         CASE broken_rule {details} END AS record_detail
     FROM broken
@@ -341,7 +356,7 @@ repeated_keys AS (
 ranked AS (SELECT * FROM checked LEFT JOIN repeated_keys USING ({key})),
 judged AS (
     SELECT
-        source_file, line_number, text, f_{", f_".join(c.name for c in contract.columns)},
+        raw_row, line_number, {columns},
         CASE
             WHEN record_reason IS NOT NULL THEN record_reason
             WHEN line_number > first_line THEN '{Reason.DUPLICATE.value}'
@@ -355,6 +370,6 @@ judged AS (
         END AS detail
     FROM ranked {referenced}
 )
-SELECT source_file, line_number, text, reason, detail, {typed}
+SELECT raw_row, line_number, reason, detail, {typed}
 FROM judged
 """

@@ -11,4 +11,3 @@ SELECT
     CAST(li.quantity * li.unit_price AS DECIMAL(12, 2)) AS line_amount
 FROM valid_line_items AS li
 INNER JOIN stg_orders AS o ON o.order_id = li.order_id
-ORDER BY li.order_id, li.line_no

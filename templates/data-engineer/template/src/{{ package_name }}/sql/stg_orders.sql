@@ -1,5 +1,15 @@
 -- Staged orders: one row per valid order, with the basket rolled up from its valid lines.
 -- An order whose every line was quarantined is kept (with zero lines) so it stays countable.
+WITH baskets AS (
+    SELECT
+        order_id,
+        count(*) AS n_lines,
+        sum(quantity) AS n_units,
+        sum(quantity * unit_price) AS order_total
+    FROM valid_line_items
+    GROUP BY order_id
+)
+
 SELECT
     o.order_id,
     CAST(o.ordered_at AS DATE) AS order_date,
@@ -8,11 +18,8 @@ SELECT
     o.customer_id,
     o.channel,
     o.payment_method,
-    CAST(count(li.line_no) AS INTEGER) AS n_lines,
-    CAST(coalesce(sum(li.quantity), 0) AS INTEGER) AS n_units,
-    CAST(coalesce(sum(li.quantity * li.unit_price), 0) AS DECIMAL(12, 2)) AS order_total
+    CAST(coalesce(b.n_lines, 0) AS INTEGER) AS n_lines,
+    CAST(coalesce(b.n_units, 0) AS INTEGER) AS n_units,
+    CAST(coalesce(b.order_total, 0) AS DECIMAL(12, 2)) AS order_total
 FROM valid_orders AS o
-LEFT JOIN valid_line_items AS li ON li.order_id = o.order_id
-GROUP BY
-    o.order_id, o.ordered_at, o.store_id, o.customer_id, o.channel, o.payment_method
-ORDER BY o.order_id
+LEFT JOIN baskets AS b ON b.order_id = o.order_id
