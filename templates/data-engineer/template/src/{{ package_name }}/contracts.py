@@ -303,7 +303,6 @@ def contract_sql(contract: Contract, raw_table: str, valid_keys_table: str | Non
     missing from ``valid_keys_table``. The parameter ``$logical_date`` is the date of the batch.
     """
     fields = ", ".join(f"{column.raw} AS f_{column.name}" for column in contract.columns)
-    columns = ", ".join(f"f_{column.name}" for column in contract.columns)
     first_broken = " ".join(
         f"WHEN {rule.broken_when} THEN {number}"
         for number, rule in enumerate(contract.rules, start=1)
@@ -313,22 +312,29 @@ def contract_sql(contract: Contract, raw_table: str, valid_keys_table: str | Non
         f"WHEN {number} THEN '{rule.name}: ' || {rule.detail}"
         for number, rule in enumerate(contract.rules, start=1)
     )
-    key = ", ".join(f"f_{name}" for name in contract.unique_key)
-    key_text = " || '/' || ".join(f"f_{name}" for name in contract.unique_key)
+    # A record that keeps every rule is typed right away: the batch is compared on typed keys
+    # (as the warehouse's primary keys compare them) and carried as compact typed values.
     typed = ", ".join(
-        f"CAST(CASE WHEN reason IS NULL THEN f_{column.name} END AS {column.sql_type})"
+        f"CAST(CASE WHEN broken_rule IS NULL THEN f_{column.name} END AS {column.sql_type})"
         f" AS {column.name}"
+        for column in contract.columns
+    )
+    names = ", ".join(column.name for column in contract.columns)
+    key = ", ".join(contract.unique_key)
+    key_text = " || '/' || ".join(f"CAST({name} AS VARCHAR)" for name in contract.unique_key)
+    valid_only = ", ".join(
+        f"CASE WHEN reason IS NULL THEN {column.name} END AS {column.name}"
         for column in contract.columns
     )
     orphan, orphan_key, referenced = "false", "''", ""
     if contract.references is not None:
         column, _ = contract.references
-        orphan, orphan_key = "referenced_key IS NULL", f"'{column} ' || f_{column}"
+        orphan, orphan_key = "referenced_key IS NULL", f"'{column} ' || {column}"
         referenced = (
             # The referenced source's valid rows hold each of its keys once (its contract
             # quarantines repeats), so the join cannot multiply records.
             f"LEFT JOIN (SELECT {column} AS referenced_key FROM {valid_keys_table})"
-            f" ON referenced_key = f_{column}"
+            f" ON referenced_key = {column}"
         )
     return f"""
 WITH parsed AS (
@@ -340,7 +346,7 @@ broken AS (SELECT *, CASE {first_broken} END AS broken_rule FROM fielded),
 checked AS MATERIALIZED (
     -- Materialised: the rules are evaluated once per record, not once per reader of this CTE.
     SELECT
-        raw_row, line_number, {columns},
+        raw_row, line_number, {typed},
         [{reasons}][broken_rule] AS record_reason,
         CASE broken_rule {details} END AS record_detail
     FROM broken
@@ -356,7 +362,7 @@ repeated_keys AS (
 ranked AS (SELECT * FROM checked LEFT JOIN repeated_keys USING ({key})),
 judged AS (
     SELECT
-        raw_row, line_number, {columns},
+        raw_row, line_number, {names},
         CASE
             WHEN record_reason IS NOT NULL THEN record_reason
             WHEN line_number > first_line THEN '{Reason.DUPLICATE.value}'
@@ -370,6 +376,6 @@ judged AS (
         END AS detail
     FROM ranked {referenced}
 )
-SELECT raw_row, line_number, reason, detail, {typed}
+SELECT raw_row, line_number, reason, detail, {valid_only}
 FROM judged
 """
