@@ -1,0 +1,14 @@
+-- Staged line items: valid lines with their order's date and store, and the line amount.
+SELECT
+    li.order_id,
+    li.line_no,
+    o.order_date,
+    o.store_id,
+    li.product_id,
+    li.category,
+    li.quantity,
+    li.unit_price,
+    CAST(li.quantity * li.unit_price AS DECIMAL(12, 2)) AS line_amount
+FROM {{ source('validated', 'valid_line_items') }} AS li
+INNER JOIN {{ ref('stg_orders') }} AS o ON o.order_id = li.order_id
+ORDER BY li.order_id, li.line_no
