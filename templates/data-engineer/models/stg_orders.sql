@@ -6,7 +6,7 @@ WITH baskets AS (
         count(*) AS n_lines,
         sum(quantity) AS n_units,
         sum(quantity * unit_price) AS order_total
-    FROM valid_line_items
+    FROM {{ rel('valid_line_items') }}
     GROUP BY order_id
 )
 
@@ -21,5 +21,5 @@ SELECT
     CAST(coalesce(b.n_lines, 0) AS INTEGER) AS n_lines,
     CAST(coalesce(b.n_units, 0) AS INTEGER) AS n_units,
     CAST(coalesce(b.order_total, 0) AS DECIMAL(12, 2)) AS order_total
-FROM valid_orders AS o
+FROM {{ rel('valid_orders') }} AS o
 LEFT JOIN baskets AS b ON b.order_id = o.order_id

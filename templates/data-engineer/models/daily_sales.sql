@@ -4,7 +4,7 @@
 -- of a percent), so DuckDB and Spark give the same digits: neither goes through a float.
 WITH sold_orders AS (
     SELECT *
-    FROM stg_orders
+    FROM {{ rel('stg_orders') }}
     WHERE n_lines > 0
 ),
 
@@ -14,7 +14,7 @@ category_revenue AS (
         store_id,
         category,
         sum(line_amount) AS revenue
-    FROM stg_line_items
+    FROM {{ rel('stg_line_items') }}
     GROUP BY order_date, store_id, category
 ),
 

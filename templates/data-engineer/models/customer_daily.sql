@@ -9,8 +9,8 @@ WITH spend_by_category AS (
         row_number() OVER (
             PARTITION BY o.order_date, o.customer_id ORDER BY sum(li.line_amount) DESC, li.category
         ) AS category_rank
-    FROM {{ ref('stg_line_items') }} AS li
-    INNER JOIN {{ ref('stg_orders') }} AS o ON o.order_id = li.order_id
+    FROM {{ rel('stg_line_items') }} AS li
+    INNER JOIN {{ rel('stg_orders') }} AS o ON o.order_id = li.order_id
     GROUP BY o.order_date, o.customer_id, li.category
 ),
 
@@ -22,7 +22,7 @@ customer_orders AS (
         sum(n_units) AS n_units,
         sum(order_total) AS spend,
         count(*) FILTER (WHERE channel <> 'in_store') AS n_online_orders
-    FROM {{ ref('stg_orders') }}
+    FROM {{ rel('stg_orders') }}
     WHERE n_lines > 0
     GROUP BY order_date, customer_id
 )

@@ -9,5 +9,5 @@ SELECT
     li.quantity,
     li.unit_price,
     CAST(li.quantity * li.unit_price AS DECIMAL(12, 2)) AS line_amount
-FROM valid_line_items AS li
-INNER JOIN stg_orders AS o ON o.order_id = li.order_id
+FROM {{ rel('valid_line_items') }} AS li
+INNER JOIN {{ rel('stg_orders') }} AS o ON o.order_id = li.order_id
