@@ -207,6 +207,16 @@ def _number(name: str, pattern: str) -> Rule:
     )
 
 
+def _fits(name: str, sql_type: str) -> Rule:
+    """A number too big for its column would fail the whole batch's cast: quarantine it instead."""
+    return Rule(
+        f"{name}_in_range",
+        Reason.INVALID_VALUE,
+        f"try_cast(f_{name} AS {sql_type}) IS NULL",
+        f"'{name}=' || f_{name} || ' does not fit {sql_type}'",
+    )
+
+
 LINE_ITEM_CONTRACT = Contract(
     source=LINE_ITEMS,
     columns=(
@@ -236,6 +246,9 @@ LINE_ITEM_CONTRACT = Contract(
         _number("line_no", _INTEGER),
         _number("quantity", _INTEGER),
         _number("unit_price", _DECIMAL),
+        _fits("line_no", "INTEGER"),
+        _fits("quantity", "INTEGER"),
+        _fits("unit_price", "DECIMAL(10, 2)"),
         Rule(
             "unit_price_cents",
             Reason.INVALID_VALUE,
