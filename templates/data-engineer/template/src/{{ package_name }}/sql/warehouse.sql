@@ -1,8 +1,11 @@
 -- Warehouse tables. Every data table carries the logical date it was loaded for, which is
 -- the unit of reloading: a run deletes that date's rows and inserts the new ones in one
 -- transaction. Primary keys make a duplicate load fail loudly instead of double counting.
+-- The two staging tables, one row per order and per order line, have no index: the load
+-- checks their keys instead (load.UNIQUE_KEYS), because DuckDB's index made reloading a day
+-- of ten million lines take 148 s instead of 13 s.
 CREATE TABLE IF NOT EXISTS stg_orders (
-    order_id VARCHAR PRIMARY KEY,
+    order_id VARCHAR NOT NULL,
     order_date DATE NOT NULL,
     ordered_at TIMESTAMP NOT NULL,
     store_id VARCHAR NOT NULL,
@@ -23,8 +26,7 @@ CREATE TABLE IF NOT EXISTS stg_line_items (
     category VARCHAR NOT NULL,
     quantity INTEGER NOT NULL,
     unit_price DECIMAL(10, 2) NOT NULL,
-    line_amount DECIMAL(12, 2) NOT NULL,
-    PRIMARY KEY (order_id, line_no)
+    line_amount DECIMAL(12, 2) NOT NULL
 );
 
 CREATE TABLE IF NOT EXISTS daily_sales (
