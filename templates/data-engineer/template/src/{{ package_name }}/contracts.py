@@ -174,7 +174,7 @@ ORDER_CONTRACT = Contract(
             "ordered_at_iso",
             Reason.INVALID_TIMESTAMP,
             f"NOT regexp_matches(f_ordered_at, '{_ISO_TIMESTAMP}')"
-            " OR try_cast(regexp_replace(f_ordered_at, '{_UTC_OFFSET}', '') AS TIMESTAMP) IS NULL",
+            f" OR try_cast(regexp_replace(f_ordered_at, '{_UTC_OFFSET}', '') AS TIMESTAMP) IS NULL",
             "f_ordered_at",
         ),
         # Stores report local wall-clock time; an offset means a different feed produced it.
@@ -306,11 +306,11 @@ _PARSE: dict[str, str] = {
 def contract_sql(contract: Contract, raw_table: str, valid_keys_table: str | None = None) -> str:
     """SQL that checks every record of ``raw_table`` against ``contract`` in one pass.
 
-    ``raw_table`` has the columns ``source_file``, ``line_number`` and ``text``. The query
-    returns each record's ``raw_row`` (its ``rowid`` in ``raw_table``, to fetch the text and
-    file of a quarantined record: the text is not carried through, which is most of the cost
-    on a big batch), its ``line_number``, ``reason`` and ``detail`` (NULL for a valid record)
-    and the typed columns.
+    ``raw_table`` (a table or a view) has the columns ``source_file``, ``line_number`` and
+    ``text``; it holds one file, so a line number identifies a record. The query returns each
+    record's ``line_number`` (to fetch the text and file of a quarantined record from
+    ``raw_table``: the text is not carried through, which is most of the cost on a big
+    batch), its ``reason`` and ``detail`` (NULL for a valid record) and the typed columns.
     Record rules come first, in declaration order; then a repeated unique key (the first
     delivery wins: re-sent events repeat it, they do not correct it); then a reference to a key
     missing from ``valid_keys_table``. The parameter ``$logical_date`` is the date of the batch.
@@ -351,15 +351,15 @@ def contract_sql(contract: Contract, raw_table: str, valid_keys_table: str | Non
         )
     return f"""
 WITH parsed AS (
-    SELECT raw_row, line_number, text, {_PARSE[contract.source]}
-    FROM (SELECT rowid AS raw_row, * FROM {raw_table}))
+    SELECT line_number, text, {_PARSE[contract.source]}
+    FROM {raw_table})
 ),
 fielded AS (SELECT *, {fields} FROM parsed),
 broken AS (SELECT *, CASE {first_broken} END AS broken_rule FROM fielded),
 checked AS MATERIALIZED (
     -- Materialised: the rules are evaluated once per record, not once per reader of this CTE.
     SELECT
-        raw_row, line_number, {typed},
+        line_number, {typed},
         [{reasons}][broken_rule] AS record_reason,
         CASE broken_rule {details} END AS record_detail
     FROM broken
@@ -375,7 +375,7 @@ repeated_keys AS (
 ranked AS (SELECT * FROM checked LEFT JOIN repeated_keys USING ({key})),
 judged AS (
     SELECT
-        raw_row, line_number, {names},
+        line_number, {names},
         CASE
             WHEN record_reason IS NOT NULL THEN record_reason
             WHEN line_number > first_line THEN '{Reason.DUPLICATE.value}'
@@ -389,6 +389,6 @@ judged AS (
         END AS detail
     FROM ranked {referenced}
 )
-SELECT raw_row, line_number, reason, detail, {valid_only}
+SELECT line_number, reason, detail, {valid_only}
 FROM judged
 """
