@@ -303,17 +303,16 @@ _PARSE: dict[str, str] = {
 }
 
 
-def contract_sql(contract: Contract, raw_table: str, valid_keys_table: str | None = None) -> str:
-    """SQL that checks every record of ``raw_table`` against ``contract`` in one pass.
+def record_sql(contract: Contract, raw_table: str) -> str:
+    """SQL that applies the record rules of ``contract`` to every record of ``raw_table``.
 
     ``raw_table`` (a table or a view) has the columns ``source_file``, ``line_number`` and
-    ``text``; it holds one file, so a line number identifies a record. The query returns each
-    record's ``line_number`` (to fetch the text and file of a quarantined record from
-    ``raw_table``: the text is not carried through, which is most of the cost on a big
-    batch), its ``reason`` and ``detail`` (NULL for a valid record) and the typed columns.
-    Record rules come first, in declaration order; then a repeated unique key (the first
-    delivery wins: re-sent events repeat it, they do not correct it); then a reference to a key
-    missing from ``valid_keys_table``. The parameter ``$logical_date`` is the date of the batch.
+    ``text``; it holds one file, so a line number identifies a record. Each record is judged
+    on its own, so any slice of the table can be checked apart from the rest (Spark checks
+    each of its partitions with this query). The query returns each record's
+    ``line_number``, the typed columns (NULL unless the record keeps every rule) and the
+    ``record_reason`` and ``record_detail`` of the first rule it breaks (NULL for none).
+    The parameter ``$logical_date`` is the date of the batch.
     """
     fields = ", ".join(f"{column.raw} AS f_{column.name}" for column in contract.columns)
     first_broken = " ".join(
@@ -332,9 +331,26 @@ def contract_sql(contract: Contract, raw_table: str, valid_keys_table: str | Non
         f" AS {column.name}"
         for column in contract.columns
     )
+    return f"""
+WITH parsed AS (
+    SELECT line_number, text, {_PARSE[contract.source]}
+    FROM {raw_table})
+),
+fielded AS (SELECT *, {fields} FROM parsed),
+broken AS (SELECT *, CASE {first_broken} END AS broken_rule FROM fielded)
+SELECT
+    line_number, {typed},
+    [{reasons}][broken_rule] AS record_reason,
+    CASE broken_rule {details} END AS record_detail
+FROM broken
+"""
+
+
+def _judging(contract: Contract, valid_keys_table: str | None) -> str:
+    """The checks over the whole batch, read from the relation ``checked`` (see ``judge_sql``)."""
     names = ", ".join(column.name for column in contract.columns)
     key = ", ".join(contract.unique_key)
-    key_text = " || '/' || ".join(f"CAST({name} AS VARCHAR)" for name in contract.unique_key)
+    key_text = " || '/' || ".join(f"CAST({name} AS STRING)" for name in contract.unique_key)
     valid_only = ", ".join(
         f"CASE WHEN reason IS NULL THEN {column.name} END AS {column.name}"
         for column in contract.columns
@@ -346,24 +362,10 @@ def contract_sql(contract: Contract, raw_table: str, valid_keys_table: str | Non
         referenced = (
             # The referenced source's valid rows hold each of its keys once (its contract
             # quarantines repeats), so the join cannot multiply records.
-            f"LEFT JOIN (SELECT {column} AS referenced_key FROM {valid_keys_table})"
+            f"LEFT JOIN (SELECT {column} AS referenced_key FROM {valid_keys_table}) AS valid_keys"
             f" ON referenced_key = {column}"
         )
     return f"""
-WITH parsed AS (
-    SELECT line_number, text, {_PARSE[contract.source]}
-    FROM {raw_table})
-),
-fielded AS (SELECT *, {fields} FROM parsed),
-broken AS (SELECT *, CASE {first_broken} END AS broken_rule FROM fielded),
-checked AS MATERIALIZED (
-    -- Materialised: the rules are evaluated once per record, not once per reader of this CTE.
-    SELECT
-        line_number, {typed},
-        [{reasons}][broken_rule] AS record_reason,
-        CASE broken_rule {details} END AS record_detail
-    FROM broken
-),
 repeated_keys AS (
     -- Only keys delivered more than once: a small table to join, however big the batch.
     SELECT {key}, min(line_number) AS first_line
@@ -392,3 +394,24 @@ judged AS (
 SELECT line_number, reason, detail, {valid_only}
 FROM judged
 """
+
+
+def judge_sql(contract: Contract, checked_table: str, valid_keys_table: str | None = None) -> str:
+    """SQL that finishes the check of ``checked_table``, the output of ``record_sql``.
+
+    A record that keeps its record rules is then refused for a repeated unique key (the first
+    delivery wins: re-sent events repeat it, they do not correct it), then for a reference to
+    a key missing from ``valid_keys_table``. Returns each record's ``line_number``, its
+    ``reason`` and ``detail`` (NULL for a valid record) and the typed columns. The SQL is in
+    the dialect DuckDB and Spark SQL share.
+    """
+    return f"WITH checked AS (SELECT * FROM {checked_table}),{_judging(contract, valid_keys_table)}"
+
+
+def contract_sql(contract: Contract, raw_table: str, valid_keys_table: str | None = None) -> str:
+    """``record_sql`` and ``judge_sql`` in one DuckDB query: the whole check of ``raw_table``."""
+    # Materialised: the rules are evaluated once per record, not once per reader of ``checked``.
+    return (
+        f"WITH checked AS MATERIALIZED ({record_sql(contract, raw_table)}),"
+        f"{_judging(contract, valid_keys_table)}"
+    )
