@@ -6,8 +6,9 @@ consumer of a raw partition cannot drift apart.
 
 Each contract is declared once, as data: its typed columns, the record rules (checked in order,
 the first broken one names the quarantine reason), the key that must be unique and the foreign
-key to another source. ``contract_sql`` compiles a contract into set-based SQL, so the whole
-batch is validated in one query by the engine instead of record by record in Python.
+key to another source. ``record_sql`` (the record rules) and ``judge_sql`` (the checks across
+the batch) compile a contract into set-based SQL, so the whole batch is validated by the
+engine instead of record by record in Python; ``contract_sql`` joins both into one query.
 """
 
 from __future__ import annotations
