@@ -47,6 +47,7 @@ PAYMENT_METHODS: frozenset[str] = frozenset({"card", "cash", "mobile", "voucher"
 class Reason(StrEnum):
     """Why a raw record was sent to quarantine instead of the warehouse."""
 
+    INVALID_ENCODING = "invalid_encoding"
     MALFORMED_JSON = "malformed_json"
     MALFORMED_ROW = "malformed_row"
     MISSING_FIELD = "missing_field"
@@ -123,6 +124,18 @@ class Contract:
     references: tuple[str, str] | None = None  # (column, source whose valid keys it must match)
 
 
+# The extract task reads a byte that is not UTF-8 as U+FFFD, the replacement character, and
+# keeps the line: its record is quarantined here instead of the whole file failing to load.
+# A U+FFFD that arrives in the file means an earlier decoding lost data, so it breaks it too.
+REPLACEMENT_CHARACTER = "\ufffd"
+_UTF8 = Rule(
+    "utf8",
+    Reason.INVALID_ENCODING,
+    f"contains(text, chr({ord(REPLACEMENT_CHARACTER)}))",
+    "'not valid UTF-8; each undecodable byte is shown as U+FFFD'",
+)
+
+
 def _required(name: str) -> Rule:
     return Rule(
         f"{name}_present", Reason.MISSING_FIELD, f"coalesce(f_{name}, '') = ''", f"'{name}'"
@@ -155,6 +168,7 @@ ORDER_CONTRACT = Contract(
         _field("payment_method"),
     ),
     rules=(
+        _UTF8,
         Rule(
             "json_object",
             Reason.MALFORMED_JSON,
@@ -229,6 +243,7 @@ LINE_ITEM_CONTRACT = Contract(
         _field("unit_price", "DECIMAL(10, 2)"),
     ),
     rules=(
+        _UTF8,
         Rule(
             "csv_columns",
             Reason.MALFORMED_ROW,
