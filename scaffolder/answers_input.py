@@ -1,13 +1,17 @@
-"""Answers given on the command line: ``--data key=value`` and ``--data-file answers.yml``."""
+"""Answers given on the command line (``--data key=value``, ``--data-file answers.yml``), checked
+against the question files before Copier sees them."""
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
 import yaml
 
 from scaffolder.errors import InvalidAnswersError
+from scaffolder.roles import Role, choice_values, list_roles, shared_questions
+from scaffolder.store import TemplateStore
 
 
 def collect_answers(pairs: list[str], data_file: Path | None) -> dict[str, Any]:
@@ -51,3 +55,56 @@ def load_data_file(path: Path) -> dict[str, Any]:
         )
     # Answers files of generated projects carry private _keys (_commit, _src_path): not answers.
     return {str(k): v for k, v in data.items() if not str(k).startswith("_")}
+
+
+def check_answers(
+    answers: Mapping[str, Any], role: Role | None, store: TemplateStore
+) -> dict[str, Any]:
+    """``answers`` checked against ``role``'s questions (every role's if None), yes/no as bools.
+
+    Unknown keys, yes/no answers that are neither, and values outside a question's choices are
+    refused with the keys or choices there are.
+    """
+    questions = _questions(role, store)
+    unknown = sorted(set(answers) - set(questions))
+    if unknown:
+        raise InvalidAnswersError(
+            f"unknown answer key {unknown[0]!r}; the keys are: {', '.join(sorted(questions))}"
+        )
+    checked = {}
+    for key, value in answers.items():
+        spec = questions[key]
+        if isinstance(spec, dict) and spec.get("type") == "bool":
+            value = _yes_or_no(key, value)
+        elif (choices := [str(c) for c in choice_values(spec)]) and str(value) not in choices:
+            raise InvalidAnswersError(
+                f"{key}={value!r} is not a choice; choose one of: {', '.join(choices)}"
+            )
+        checked[key] = value
+    return checked
+
+
+def _questions(role: Role | None, store: TemplateStore) -> dict[str, Any]:
+    """The questions ``--data`` may answer: the shared ones and the role's (all roles' if None)."""
+    questions = dict(shared_questions(store))
+    for each in [role] if role else list_roles(store):
+        questions.update(each.questions)
+    return {
+        key: spec
+        for key, spec in questions.items()
+        if not key.startswith("_") and not (isinstance(spec, dict) and spec.get("when") is False)
+    }
+
+
+YES = {"true", "yes", "y", "on", "1"}
+NO = {"false", "no", "n", "off", "0"}
+
+
+def _yes_or_no(key: str, value: Any) -> bool:
+    """A yes/no answer as a bool; anything else is refused rather than read as "yes"."""
+    if isinstance(value, bool):
+        return value
+    text = str(value).strip().lower()
+    if text in YES | NO:
+        return text in YES
+    raise InvalidAnswersError(f"{key}={value!r} is not yes or no; give {key}=true or {key}=false")

@@ -179,6 +179,10 @@ def update(
     to: Annotated[
         str | None, typer.Option("--to", help="Template version (default: this scaffolder's).")
     ] = None,
+    data: Annotated[
+        list[str] | None,
+        typer.Option("--data", "-d", help="Change an answer: key=value (repeatable)."),
+    ] = None,
     conflict: Annotated[
         Literal["inline", "rej"],
         typer.Option("--conflict", help="Mark conflicts inline, or write .rej files."),
@@ -188,17 +192,28 @@ def update(
     ] = False,
 ) -> None:
     """Bring template improvements into a generated repository, keeping your changes."""
+    from scaffolder.answers_input import parse_pairs
     from scaffolder.update import update as run_update
 
-    result = run_update(path, to=to, conflict=conflict, pretend=pretend)
+    changes = parse_pairs(data or [])
+    result = run_update(path, to=to, data=changes, conflict=conflict, pretend=pretend)
     if result.up_to_date:
         typer.echo(f"{result.project} is up to date (template {result.to_version}).")
         return
+    versions = (
+        f"from template {result.from_version} to {result.to_version}"
+        if result.to_version != result.from_version
+        else f"at template {result.to_version}"
+    )
+    if result.new_answers:
+        versions += " with " + " ".join(
+            f"{k}={_shown_answer(v)}" for k, v in result.new_answers.items()
+        )
     if result.pretend:
-        typer.echo(f"pretend: would update from {result.from_version} to {result.to_version}.")
+        typer.echo(f"pretend: would update {versions}.")
         return
     typer.echo(
-        f"Updated {result.project} from template {result.from_version} to {result.to_version}: "
+        f"Updated {result.project} {versions}: "
         f"{len(result.changed)} files changed. Review with git diff, then commit."
     )
     if result.conflicts:
@@ -252,6 +267,11 @@ def _shown(path: Path) -> str:
     except ValueError:
         shown = str(path)
     return shlex.quote(shown)
+
+
+def _shown_answer(value: Any) -> str:
+    """An answer as it is typed after --data: yes/no as true/false."""
+    return str(value).lower() if isinstance(value, bool) else str(value)
 
 
 def _err(message: str) -> None:

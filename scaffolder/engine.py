@@ -55,10 +55,14 @@ def update(
     project: Path,
     *,
     to: str,
+    data: Mapping[str, Any],
     conflict: Conflict,
     pretend: bool,
 ) -> None:
-    """Run Copier's three-way update of ``project`` to template version ``to``."""
+    """Run Copier's three-way update of ``project`` to template version ``to``.
+
+    ``data`` holds changed answers; every other question keeps its recorded answer.
+    """
     with _copier_session(store):
         from copier import Settings, run_update
 
@@ -66,6 +70,7 @@ def update(
             run_update,
             project,
             vcs_ref=to,
+            data=dict(data),
             settings=Settings(),
             overwrite=True,
             defaults=True,

@@ -19,8 +19,9 @@ import yaml
 
 from scaffolder import gitrepo, naming
 from scaffolder.answers import ANSWERS_FILE
+from scaffolder.answers_input import check_answers
 from scaffolder.errors import DestinationError, InvalidAnswersError, InvalidNameError
-from scaffolder.roles import Role, get_role, list_roles, role_names, shared_questions
+from scaffolder.roles import Role, get_role, role_names
 from scaffolder.store import TemplateStore
 
 STAGING_PREFIX = ".scaffold-new-"
@@ -56,7 +57,7 @@ def generate(
     store = store or TemplateStore.installed()
     answers = dict(data or {})
     chosen = _resolve_role(role, answers, interactive, store)
-    _check_answers(answers, chosen, store)
+    answers = check_answers(answers, chosen, store)
     _check_names(answers, dest, interactive)
     # abspath folds ".." away; resolve() would also follow a symlink the checks below refuse.
     dest = Path(os.path.abspath(dest.expanduser()))  # noqa: PTH100
@@ -108,32 +109,6 @@ def generate(
     return Generated(dest=dest, role=recorded["role"], answers=recorded, files=files, committed=git)
 
 
-def _questions(role: Role | None, store: TemplateStore) -> dict[str, Any]:
-    """The questions ``--data`` may answer: the shared ones and the role's (all roles' if None)."""
-    questions = dict(shared_questions(store))
-    for each in [role] if role else list_roles(store):
-        questions.update(each.questions)
-    return {
-        key: spec
-        for key, spec in questions.items()
-        if not key.startswith("_") and not (isinstance(spec, dict) and spec.get("when") is False)
-    }
-
-
-YES = {"true", "yes", "y", "on", "1"}
-NO = {"false", "no", "n", "off", "0"}
-
-
-def _yes_or_no(key: str, value: Any) -> bool:
-    """A yes/no answer as a bool; anything else is refused rather than read as "yes"."""
-    if isinstance(value, bool):
-        return value
-    text = str(value).strip().lower()
-    if text in YES | NO:
-        return text in YES
-    raise InvalidAnswersError(f"{key}={value!r} is not yes or no; give {key}=true or {key}=false")
-
-
 def _resolve_role(
     role: str | None, answers: dict[str, Any], interactive: bool, store: TemplateStore
 ) -> Role | None:
@@ -149,20 +124,6 @@ def _resolve_role(
         return None  # Copier asks for it
     known = ", ".join(role_names(store))
     raise InvalidAnswersError(f"no role given; pass --role ROLE, one of: {known}")
-
-
-def _check_answers(answers: dict[str, Any], role: Role | None, store: TemplateStore) -> None:
-    """Refuse unknown keys; turn yes/no answers into booleans (in place)."""
-    questions = _questions(role, store)
-    unknown = sorted(set(answers) - set(questions))
-    if unknown:
-        raise InvalidAnswersError(
-            f"unknown answer key {unknown[0]!r}; the keys are: {', '.join(sorted(questions))}"
-        )
-    for key, value in answers.items():
-        spec = questions[key]
-        if isinstance(spec, dict) and spec.get("type") == "bool":
-            answers[key] = _yes_or_no(key, value)
 
 
 def _check_names(answers: Mapping[str, Any], dest: Path, interactive: bool) -> None:

@@ -58,10 +58,20 @@ def shared_questions(store: TemplateStore) -> dict[str, Any]:
     return load_questions(store.templates_dir / SHARED_QUESTIONS)
 
 
+def choice_values(spec: Any) -> list[Any]:
+    """A question's choices as answer values: Copier allows a list or a label -> value mapping."""
+    choices = spec.get("choices") if isinstance(spec, dict) else None
+    if not choices:
+        return []
+    return list(choices.values()) if isinstance(choices, dict) else list(choices)
+
+
 def role_names(store: TemplateStore | None = None) -> list[str]:
     """The roles' names, in the order of the ``role`` question's choices."""
-    choices = shared_questions(store or TemplateStore.installed())["role"]["choices"]
-    return list(choices.values()) if isinstance(choices, dict) else list(choices)
+    return [
+        str(name)
+        for name in choice_values(shared_questions(store or TemplateStore.installed())["role"])
+    ]
 
 
 def list_roles(store: TemplateStore | None = None) -> list[Role]:

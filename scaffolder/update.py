@@ -5,15 +5,20 @@ Every precondition is checked before anything is touched, so a refused update ch
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from packaging.version import InvalidVersion, Version
 
 from scaffolder import gitrepo
 from scaffolder.answers import ProjectAnswers, read_answers
+from scaffolder.answers_input import check_answers
 from scaffolder.engine import Conflict
-from scaffolder.errors import GitError, ScaffolderError
+from scaffolder.errors import GitError, InvalidAnswersError, InvalidNameError, ScaffolderError
+from scaffolder.naming import project_name_error
+from scaffolder.roles import get_role
 from scaffolder.store import TemplateStore
 
 
@@ -40,10 +45,11 @@ class Updated:
     changed: list[str] = field(default_factory=list)
     conflicts: list[str] = field(default_factory=list)
     pretend: bool = False
+    new_answers: dict[str, Any] = field(default_factory=dict)  # only those that differ
 
     @property
     def up_to_date(self) -> bool:
-        return self.from_version == self.to_version
+        return self.from_version == self.to_version and not self.new_answers
 
 
 def status(path: Path, *, store: TemplateStore | None = None) -> Status:
@@ -58,32 +64,67 @@ def update(
     path: Path,
     *,
     to: str | None = None,
+    data: Mapping[str, Any] | None = None,
     conflict: Conflict = "inline",
     pretend: bool = False,
     store: TemplateStore | None = None,
 ) -> Updated:
-    """Bring template changes from the project's version up to ``to`` (default: installed)."""
+    """Bring template changes from the project's version up to ``to`` (default: installed).
+
+    ``data`` changes answers on the way (``license=Apache-2.0``, ``container=true``): the
+    project is merged as if it had been generated with them, at the same or a newer version.
+    """
     store = store or TemplateStore.installed()
     gitrepo.require_git()
     project = _project_dir(path)
     answers = read_answers(project)
+    new_answers = _changed_answers(data or {}, answers, store)
     target = _target_version(to, answers, store)
-    if target == answers.version:
+    if target == answers.version and not new_answers:
         return Updated(project=project, from_version=target, to_version=target, pretend=pretend)
     _check_repository(project)
 
     from scaffolder import engine
 
     rejects_before = set(gitrepo.untracked_files(project, "*.rej"))
-    engine.update(store, project, to=str(target), conflict=conflict, pretend=pretend)
+    engine.update(
+        store, project, to=str(target), data=new_answers, conflict=conflict, pretend=pretend
+    )
+    done = Updated(project, answers.version, target, pretend=pretend, new_answers=new_answers)
     if pretend:
-        return Updated(project, answers.version, target, pretend=True)
-    changed = sorted(gitrepo.uncommitted(project))
+        return done
+    done.changed.extend(sorted(gitrepo.uncommitted(project)))
     if conflict == "rej":
-        conflicts = sorted(set(gitrepo.untracked_files(project, "*.rej")) - rejects_before)
+        done.conflicts.extend(
+            sorted(set(gitrepo.untracked_files(project, "*.rej")) - rejects_before)
+        )
     else:
-        conflicts = gitrepo.conflicted_files(project)
-    return Updated(project, answers.version, target, changed=changed, conflicts=conflicts)
+        done.conflicts.extend(gitrepo.conflicted_files(project))
+    return done
+
+
+# Answers an update cannot change: the role picks the whole template, and the package name is
+# what the user's own code imports (Copier would render a second package beside it).
+FIXED_ANSWERS = {
+    "role": "a project's role cannot change; generate a new one with scaffold new --role ROLE",
+    "package_name": (
+        "the package name cannot change in an update: your own code imports it, and the "
+        "template would add a second package beside it; keep the recorded name"
+    ),
+}
+
+
+def _changed_answers(
+    data: Mapping[str, Any], answers: ProjectAnswers, store: TemplateStore
+) -> dict[str, Any]:
+    """The answers in ``data`` that differ from the recorded ones, checked like scaffold new's."""
+    for key in data:
+        if key in FIXED_ANSWERS and data[key] != answers.answers.get(key):
+            raise InvalidAnswersError(f"--data {key}: {FIXED_ANSWERS[key]}")
+    checked = check_answers(data, get_role(answers.role, store), store)
+    if "project_name" in checked and (error := project_name_error(str(checked["project_name"]))):
+        raise InvalidNameError(error)
+    return {k: v for k, v in checked.items() if answers.answers.get(k) != v}
 
 
 def _project_dir(path: Path) -> Path:

@@ -186,6 +186,105 @@ def test_check_reports_an_available_update_by_exit_code(
     assert cli("update", str(project)).out == f"{project} is up to date (template 0.3.0).\n"
 
 
+def test_changed_answers_rerender_the_project_at_the_same_version(
+    history: History, tmp_path: Path, cli: Cli, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """``--data`` re-answers questions: files follow the new answers, the user's edits stay."""
+    project = make_project(history, tmp_path / "loan-study")
+    monkeypatch.setattr(TemplateStore, "installed", classmethod(lambda cls: history.v1))
+    report_tex = project / "paper" / "report.tex"
+    assert not report_tex.exists()
+    args = ("update", str(project), "--data", "report_format=latex", "--data", "license=Apache-2.0")
+    assert cli(*args, "--pretend").out == (
+        "pretend: would update at template 0.1.0 with report_format=latex license=Apache-2.0.\n"
+    )
+    assert git(project, "status", "--porcelain") == ""
+    result = cli(*args)
+    assert result.code == 0, result.err
+    changed = git(project, "status", "--porcelain").splitlines()
+    assert result.out == (
+        f"Updated {project} at template 0.1.0 with report_format=latex license=Apache-2.0: "
+        f"{len(changed)} files changed. Review with git diff, then commit.\n"
+    )
+    assert "?? paper/report.tex" in changed
+    assert "Apache License" in (project / "LICENSE").read_text()
+    assert 'license = "Apache-2.0"' in (project / "pyproject.toml").read_text()
+    recorded = answers(project)
+    assert (recorded["_commit"], recorded["report_format"], recorded["license"]) == (
+        "0.1.0",
+        "latex",
+        "Apache-2.0",
+    )
+    assert USER_LINE in (project / "src" / "loan_study" / "claims.py").read_text()
+    assert not (project / ".editorconfig").exists()
+    git(project, "add", "--all")
+    git(project, "commit", "--quiet", "-m", "LaTeX report, Apache license")
+
+    # Back again: the file the old answer brought is removed; the same answers change nothing.
+    assert cli("update", str(project), "--data", "report_format=markdown").code == 0
+    assert not report_tex.exists()
+    git(project, "commit", "--quiet", "--all", "-m", "Markdown report")
+    again = cli("update", str(project), "--data", "report_format=markdown")
+    assert again.out == f"{project} is up to date (template 0.1.0).\n"
+    assert git(project, "status", "--porcelain") == ""
+
+
+def test_answers_change_on_the_way_to_a_newer_version(history: History, tmp_path: Path) -> None:
+    project = make_project(history, tmp_path / "loan-study")
+    result = update(project, data={"license": "BSD-3-Clause"}, store=history.latest)
+    assert (str(result.to_version), result.new_answers) == ("0.3.0", {"license": "BSD-3-Clause"})
+    assert "Redistribution and use in source and binary forms" in (project / "LICENSE").read_text()
+    assert MAKEFILE_TARGET in (project / "Makefile").read_text()
+    assert "Released under BSD-3-Clause" in (project / "README.md").read_text()
+    assert answers(project)["license"] == "BSD-3-Clause"
+
+
+@pytest.mark.parametrize(
+    ("pair", "message"),
+    [
+        (
+            "role=analyst",
+            "--data role: a project's role cannot change; generate a new one with "
+            "scaffold new --role ROLE",
+        ),
+        (
+            "package_name=other",
+            "--data package_name: the package name cannot change in an update: your own code "
+            "imports it, and the template would add a second package beside it; keep the "
+            "recorded name",
+        ),
+        (
+            "engine=spark",
+            "unknown answer key 'engine'; the keys are: author_email, author_name, "
+            "description, github_user, license, package_name, pipeline, project_name, "
+            "python_version, report_format, role",
+        ),
+        ("pipeline=snakemake", "pipeline='snakemake' is not a choice; choose one of: make, dvc"),
+        (
+            "project_name=../x",
+            "the project name '../x' contains '..' or a path separator; give "
+            "a plain title such as 'Loan Risk'",
+        ),
+        ("license", "--data 'license' is not key=value, e.g. --data license=MIT"),
+    ],
+)
+def test_answers_an_update_cannot_take_are_refused_and_nothing_changes(
+    history: History,
+    tmp_path: Path,
+    cli: Cli,
+    monkeypatch: pytest.MonkeyPatch,
+    pair: str,
+    message: str,
+) -> None:
+    project = make_project(history, tmp_path / "loan-study")
+    monkeypatch.setattr(TemplateStore, "installed", classmethod(lambda cls: history.latest))
+    head = git(project, "rev-parse", "HEAD")
+    result = cli("update", str(project), "--data", pair)
+    assert (result.code, result.out, result.err) == (1, "", f"error: {message}\n")
+    assert git(project, "status", "--porcelain") == ""
+    assert git(project, "rev-parse", "HEAD") == head
+
+
 def test_update_outside_git_is_refused(history: History, tmp_path: Path) -> None:
     project = tmp_path / "loan-study"
     generate(project, role=ROLE, git=False, store=history.v1)

@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from scaffolder.roles import list_roles, shared_questions
+from scaffolder.roles import choice_values, list_roles, shared_questions
 from scaffolder.store import TemplateStore
 
 # Extreme names: the shortest package name, and the longest allowed (generated code must be
@@ -44,10 +44,7 @@ def choices_of(spec: Any) -> list[Any]:
         return []
     if spec.get("type") == "bool":
         return [False, True]
-    if "choices" not in spec:
-        return []
-    choices = spec["choices"]
-    return list(choices.values()) if isinstance(choices, dict) else list(choices)
+    return choice_values(spec)
 
 
 def cases(store: TemplateStore) -> list[Case]:

@@ -203,7 +203,11 @@ KNOWN_KEYS = (
         ),
         (
             ["--role", "analyst", "--defaults", "--data", "license=GPL"],
-            "Invalid choice for 'license': 'GPL' is not in ['MIT', 'Apache-2.0', 'BSD-3-Clause']",
+            "license='GPL' is not a choice; choose one of: MIT, Apache-2.0, BSD-3-Clause",
+        ),
+        (
+            ["--role", "data-engineer", "--defaults", "--data", "engine=spark"],
+            "engine='spark' is not a choice; choose one of: duckdb, duckdb_spark",
         ),
         (
             ["--role", "analyst", "--defaults", "--data", "author_email=nope"],
