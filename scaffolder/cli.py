@@ -216,6 +216,11 @@ def update(
         f"Updated {result.project} {versions}: "
         f"{len(result.changed)} files changed. Review with git diff, then commit."
     )
+    if result.dependencies_changed:
+        typer.echo(
+            "pyproject.toml changed: run make setup (uv lock and sync) before you commit, "
+            "so the hooks and tests see the new dependencies."
+        )
     if result.conflicts:
         for name in result.conflicts:
             typer.echo(f"conflict: {name}")

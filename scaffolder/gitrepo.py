@@ -50,9 +50,13 @@ def is_dirty(path: Path) -> bool:
     return bool(uncommitted(path))
 
 
-def uncommitted(path: Path) -> list[str]:
-    """Paths with uncommitted changes or untracked, as ``git status`` lists them."""
-    lines = run(["status", "--porcelain", "--untracked-files=normal"], path).stdout.splitlines()
+def uncommitted(path: Path, *pathspec: str) -> list[str]:
+    """Paths with uncommitted changes or untracked, as ``git status`` lists them.
+
+    ``pathspec`` (relative to ``path``) limits the answer to those files.
+    """
+    command = ["status", "--porcelain", "--untracked-files=normal", "--", *pathspec]
+    lines = run(command, path).stdout.splitlines()
     return [line[3:] for line in lines if line.strip()]
 
 

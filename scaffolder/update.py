@@ -46,6 +46,8 @@ class Updated:
     conflicts: list[str] = field(default_factory=list)
     pretend: bool = False
     new_answers: dict[str, Any] = field(default_factory=dict)  # only those that differ
+    # pyproject.toml changed: the lock and the environment must follow (``make setup``).
+    dependencies_changed: bool = False
 
     @property
     def up_to_date(self) -> bool:
@@ -90,17 +92,21 @@ def update(
     engine.update(
         store, project, to=str(target), data=new_answers, conflict=conflict, pretend=pretend
     )
-    done = Updated(project, answers.version, target, pretend=pretend, new_answers=new_answers)
     if pretend:
-        return done
-    done.changed.extend(sorted(gitrepo.uncommitted(project)))
+        return Updated(project, answers.version, target, pretend=True, new_answers=new_answers)
     if conflict == "rej":
-        done.conflicts.extend(
-            sorted(set(gitrepo.untracked_files(project, "*.rej")) - rejects_before)
-        )
+        conflicts = sorted(set(gitrepo.untracked_files(project, "*.rej")) - rejects_before)
     else:
-        done.conflicts.extend(gitrepo.conflicted_files(project))
-    return done
+        conflicts = gitrepo.conflicted_files(project)
+    return Updated(
+        project,
+        answers.version,
+        target,
+        changed=sorted(gitrepo.uncommitted(project)),
+        conflicts=conflicts,
+        new_answers=new_answers,
+        dependencies_changed=bool(gitrepo.uncommitted(project, "pyproject.toml")),
+    )
 
 
 # Answers an update cannot change: the role picks the whole template, and the package name is

@@ -278,6 +278,31 @@ def test_a_file_in_the_way(cli: Cli, tmp_path: Path) -> None:
     assert (tmp_path / "notes").read_text() == "keep me\n"
 
 
+def test_a_path_holding_the_path_separator(cli: Cli, tmp_path: Path) -> None:
+    """A title with a colon is fine; a folder with one would split PATH for uv run."""
+    dest = tmp_path / "Q4: Ops"
+    result = cli("new", str(dest), "--role", "analyst", "--defaults")
+    assert (result.code, result.out, result.err) == (
+        1,
+        "",
+        f"error: the path {dest} contains ':', which breaks the project's virtual environment "
+        "(PATH); choose a folder without it and give the title with --data project_name=TITLE\n",
+    )
+    assert list(tmp_path.iterdir()) == []
+    ok = cli(
+        "new",
+        str(tmp_path / "q4"),
+        "-r",
+        "analyst",
+        "--defaults",
+        "--no-git",
+        "--data",
+        "project_name=Q4: Ops",
+    )
+    assert ok.code == 0, ok.err
+    assert "# Q4: Ops" in (tmp_path / "q4" / "README.md").read_text()
+
+
 def test_git_missing(cli: Cli, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("PATH", str(tmp_path / "empty-bin"))
     result = cli("new", str(tmp_path / "p"), "--role", "analyst", "--defaults")
