@@ -145,8 +145,8 @@ def _check_destination(dest: Path) -> None:
         # uv run and virtualenv put the project's .venv/bin on PATH, which this would split.
         raise DestinationError(
             f"the path {dest} contains {os.pathsep!r}, which breaks the project's virtual "
-            f"environment (PATH); choose a folder without it and give the title with "
-            f"--data project_name=TITLE"
+            "environment (PATH); choose a folder without it and give the title with "
+            "--data project_name=TITLE"
         )
     if dest.is_symlink() or (dest.exists() and not dest.is_dir()):
         raise DestinationError(f"{dest} exists and is not a folder; choose a new folder name")
