@@ -17,6 +17,19 @@ from scaffolder import gitrepo
 from scaffolder.errors import ScaffolderError
 
 LOCK_COMMIT_MESSAGE = "Lock the environment: uv.lock from make setup"
+# pip refuses to install into a Python its OS manages (PEP 668: Debian, Ubuntu, Homebrew),
+# except into a --target folder.
+UV_INSTALL_HINT = (
+    "pipx install uv, or python3 -m pip install --target ~/.uv uv and add ~/.uv/bin to PATH"
+)
+
+
+def find_uv() -> str | None:
+    """The uv that runs us (``uv run`` and ``uvx`` set ``UV``), else the one on PATH."""
+    named = os.environ.get("UV")
+    if named and os.access(named, os.X_OK):
+        return named
+    return shutil.which("uv")
 
 
 def setup_project(
@@ -30,17 +43,19 @@ def setup_project(
     With ``commit_as`` (author name, email), the ``uv.lock`` that setup wrote is committed, so
     the new repository is clean and its environment reproducible from its first push.
     """
-    for tool, how in (
-        ("make", "install make (apt-get install make)"),
-        ("uv", "install uv (python3 -m pip install uv)"),
+    uv = find_uv()
+    for tool, found, how in (
+        ("make", shutil.which("make"), "install make (apt-get install make)"),
+        ("uv", uv, f"install uv ({UV_INSTALL_HINT})"),
     ):
-        if shutil.which(tool) is None:
+        if found is None:
             raise ScaffolderError(
                 f"--setup needs {tool}, which is not on PATH; {how}, then run make setup in "
                 f"{project} (the project itself was created)"
             )
     log = Path(tempfile.mkstemp(prefix="scaffold-setup-", suffix=".log")[1])
-    env = {**os.environ, "UV_COMPILE_BYTECODE": "1"}
+    # The generated Makefile runs $(UV), so a uv that is not on PATH serves it too.
+    env = {**os.environ, "UV_COMPILE_BYTECODE": "1", "UV": str(uv)}
     with (
         log.open("w", encoding="utf-8") as sink,
         subprocess.Popen(

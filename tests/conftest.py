@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import shutil
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -13,6 +14,9 @@ from scaffolder.cli import main
 from scaffolder.store import TemplateStore
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
+# The uv running the suite (uv run sets UV), else the one on PATH: the README installs it
+# into .uv/ without putting it on PATH.
+UV = os.environ.get("UV") or shutil.which("uv") or "uv"
 
 
 @pytest.fixture(scope="session", autouse=True)

@@ -17,6 +17,7 @@ from pathlib import Path
 import pytest
 import yaml
 
+from tests.conftest import UV
 from tests.history import (
     MAKEFILE_TARGET,
     NEW_FILE,
@@ -55,16 +56,16 @@ def ok(*args: str | Path, cwd: Path, env: dict[str, str] | None = None) -> str:
 
 def build(source: Path, out: Path, *, via_sdist: bool) -> Path:
     kind: list[str | Path] = [] if via_sdist else ["--wheel"]
-    ok("uv", "build", *kind, "--quiet", "--out-dir", out, source, cwd=source)
+    ok(UV, "build", *kind, "--quiet", "--out-dir", out, source, cwd=source)
     (wheel,) = out.glob("*.whl")
     return wheel
 
 
 def install(wheel: Path, venv: Path) -> Path:
     venv.parent.mkdir(parents=True, exist_ok=True)
-    ok("uv", "venv", "--quiet", venv, cwd=venv.parent)
+    ok(UV, "venv", "--quiet", venv, cwd=venv.parent)
     ok(
-        "uv",
+        UV,
         "pip",
         "install",
         "--quiet",

@@ -17,7 +17,7 @@ import pytest
 from scaffolder.generate import generate
 from scaffolder.roles import list_roles
 from scaffolder.store import TemplateStore
-from tests.conftest import Cli
+from tests.conftest import UV, Cli
 from tests.templates.matrix import LONG_NAME, choices_of
 
 pytestmark = pytest.mark.slow
@@ -62,8 +62,8 @@ def test_generated_project_is_green_on_arrival(
     assert (project / ".git" / "hooks" / "pre-commit").is_file()
     sh("make", "check", cwd=project)
 
-    sh("uv", "run", "--frozen", "ruff", "format", ".", cwd=project)
-    sh("uv", "run", "--frozen", "pre-commit", "run", "--all-files", cwd=project)
+    sh(UV, "run", "--frozen", "ruff", "format", ".", cwd=project)
+    sh(UV, "run", "--frozen", "pre-commit", "run", "--all-files", cwd=project)
     status = sh("git", "status", "--porcelain", cwd=project).splitlines()
     assert status == ["?? uv.lock"], "formatter or hooks changed files:\n" + "\n".join(status)
 
@@ -71,8 +71,12 @@ def test_generated_project_is_green_on_arrival(
 
 
 def test_new_with_setup_installs_the_environment_and_commits_the_lock(
-    tmp_path: Path, cli: Cli
+    tmp_path: Path, cli: Cli, monkeypatch: pytest.MonkeyPatch
 ) -> None:
+    """As the README runs it: uv is not on PATH, but ``uv run`` names itself in UV."""
+    path = [d for d in os.environ["PATH"].split(os.pathsep) if not (Path(d) / "uv").exists()]
+    monkeypatch.setenv("PATH", os.pathsep.join(path))
+    monkeypatch.setenv("UV", str(Path(UV).resolve()))
     dest = tmp_path / "study"
     result = cli("new", str(dest), "--role", "researcher", "--defaults", "--setup")
     assert result.code == 0, result.err

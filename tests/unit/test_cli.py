@@ -318,11 +318,13 @@ def test_setup_without_uv_keeps_the_project_and_says_what_to_do(
 ) -> None:
     without_uv = [d for d in os.environ["PATH"].split(os.pathsep) if not (Path(d) / "uv").exists()]
     monkeypatch.setenv("PATH", os.pathsep.join(without_uv))
+    monkeypatch.delenv("UV", raising=False)  # set when the suite runs under uv run
     dest = tmp_path / "proj"
     result = cli("new", str(dest), "--role", "analyst", "--defaults", "--setup")
     assert (result.code, result.err) == (
         1,
-        f"error: --setup needs uv, which is not on PATH; install uv (python3 -m pip install uv), "
+        "error: --setup needs uv, which is not on PATH; install uv (pipx install uv, or "
+        "python3 -m pip install --target ~/.uv uv and add ~/.uv/bin to PATH), "
         f"then run make setup in {dest} (the project itself was created)\n",
     )
     assert (dest / "pyproject.toml").is_file()
