@@ -84,6 +84,20 @@ def check_answers(
     return checked
 
 
+def completions(role: Role | None, store: TemplateStore, incomplete: str) -> list[tuple[str, str]]:
+    """``--data`` values starting with ``incomplete``: ``key=choice`` for every choice of a
+    question that has them (true/false for yes/no), ``key=`` for the others; each with its help.
+    """
+    found = []
+    for key, spec in sorted(_questions(role, store).items()):
+        spec = spec if isinstance(spec, dict) else {}
+        values = ["true", "false"] if spec.get("type") == "bool" else choice_values(spec)
+        for value in values or [""]:
+            if f"{key}={value}".startswith(incomplete):
+                found.append((f"{key}={value}", " ".join(str(spec.get("help", "")).split())))
+    return found
+
+
 def _questions(role: Role | None, store: TemplateStore) -> dict[str, Any]:
     """The questions ``--data`` may answer: the shared ones and the role's (all roles' if None)."""
     questions = dict(shared_questions(store))

@@ -62,6 +62,38 @@ def _guarded(command: Callable[P, None]) -> Callable[P, None]:
     return run
 
 
+def _complete_role(incomplete: str) -> list[tuple[str, str]]:
+    """Shell completion of --role: the roles, each with its title."""
+    from scaffolder.roles import list_roles
+
+    return [(r.name, r.title) for r in list_roles() if r.name.startswith(incomplete)]
+
+
+def _complete_answer(ctx: typer.Context, incomplete: str) -> list[tuple[str, str]]:
+    """Shell completion of --data: key=choice, for the role given so far (new) or the
+    project's role (update); every role's keys when neither is known."""
+    from scaffolder.answers import read_answers
+    from scaffolder.answers_input import completions
+    from scaffolder.errors import ScaffolderError
+    from scaffolder.roles import get_role
+    from scaffolder.store import TemplateStore
+
+    store = TemplateStore.installed()
+    try:
+        # While completing, Click leaves a PATH typed before the option in ctx.args.
+        project = Path(ctx.args[0] if ctx.args else ctx.params.get("path") or ".")
+        name = ctx.params.get("role") or read_answers(project).role
+        role = get_role(name, store)
+    except ScaffolderError:
+        role = None  # no role typed yet, a mistyped one, or not in a generated project
+    found = completions(role, store, incomplete)
+    if ctx.command.name == "update":
+        from scaffolder.update import FIXED_ANSWERS
+
+        found = [(value, text) for value, text in found if value.split("=")[0] not in FIXED_ANSWERS]
+    return found
+
+
 def _version(value: bool) -> None:
     if value:
         typer.echo(f"scaffold {__version__}")
@@ -119,14 +151,25 @@ def new(
         Path, typer.Argument(help="Folder to create (must not exist, or be empty).")
     ] = Path(),
     role: Annotated[
-        str | None, typer.Option("--role", "-r", help="Role template (see: scaffold roles).")
+        str | None,
+        typer.Option(
+            "--role",
+            "-r",
+            help="Role template (see: scaffold roles).",
+            autocompletion=_complete_role,
+        ),
     ] = None,
     defaults: Annotated[
         bool, typer.Option("--defaults", help="Do not prompt: take defaults for what is not given.")
     ] = False,
     data: Annotated[
         list[str] | None,
-        typer.Option("--data", "-d", help="An answer as key=value (repeatable)."),
+        typer.Option(
+            "--data",
+            "-d",
+            help="An answer as key=value (repeatable).",
+            autocompletion=_complete_answer,
+        ),
     ] = None,
     data_file: Annotated[
         Path | None, typer.Option("--data-file", help="A YAML file of answers (key: value).")
@@ -181,7 +224,12 @@ def update(
     ] = None,
     data: Annotated[
         list[str] | None,
-        typer.Option("--data", "-d", help="Change an answer: key=value (repeatable)."),
+        typer.Option(
+            "--data",
+            "-d",
+            help="Change an answer: key=value (repeatable).",
+            autocompletion=_complete_answer,
+        ),
     ] = None,
     conflict: Annotated[
         Literal["inline", "rej"],

@@ -397,3 +397,40 @@ def test_ctrl_c_while_filling_an_existing_folder_empties_it_again(
     assert result.code == EXIT_INTERRUPTED
     assert list(dest.iterdir()) == []
     assert list(tmp_path.iterdir()) == [dest]
+
+
+def complete(cli: Cli, monkeypatch: pytest.MonkeyPatch, line: str) -> list[str]:
+    """What bash completion offers for the last word of ``line``."""
+    words = line.split(" ")
+    monkeypatch.setenv("_SCAFFOLD_COMPLETE", "complete_bash")
+    monkeypatch.setenv("COMP_WORDS", line)
+    monkeypatch.setenv("COMP_CWORD", str(len(words) - 1))
+    result = cli(*words[1:])
+    assert result.code == 0, result.err
+    return result.out.splitlines()
+
+
+def test_shell_completion_of_roles_and_answers(
+    cli: Cli, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    assert complete(cli, monkeypatch, "scaffold new --role d") == ["data-engineer"]
+    assert complete(cli, monkeypatch, "scaffold new -r data-engineer --data eng") == [
+        "engine=duckdb",
+        "engine=duckdb_spark",
+    ]
+    assert complete(cli, monkeypatch, "scaffold new --role ml-engineer --data cont") == [
+        "container=true",
+        "container=false",
+    ]
+    assert complete(cli, monkeypatch, "scaffold new --data license=A") == ["license=Apache-2.0"]
+    # Without a role, every role's keys; free-text questions complete to key=.
+    assert "engine=duckdb" in complete(cli, monkeypatch, "scaffold new --data e")
+    assert complete(cli, monkeypatch, "scaffold new --data author_n") == ["author_name="]
+
+    # update completes the project's own role's keys, without those it cannot change.
+    monkeypatch.delenv("_SCAFFOLD_COMPLETE")
+    project = tmp_path / "study"
+    assert cli("new", str(project), "-r", "researcher", "--defaults", "--no-git").code == 0
+    offered = complete(cli, monkeypatch, f"scaffold update {project} --data ")
+    assert "pipeline=dvc" in offered
+    assert not [o for o in offered if o.startswith(("engine=", "role=", "package_name="))]
