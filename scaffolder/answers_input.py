@@ -3,14 +3,21 @@ against the question files before Copier sees them."""
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Collection, Mapping
 from pathlib import Path
 from typing import Any
 
 import yaml
 
 from scaffolder.errors import InvalidAnswersError
-from scaffolder.roles import Role, choice_values, list_roles, shared_questions
+from scaffolder.roles import (
+    Role,
+    choice_values,
+    get_role,
+    list_roles,
+    role_names,
+    shared_questions,
+)
 from scaffolder.store import TemplateStore
 
 
@@ -84,12 +91,25 @@ def check_answers(
     return checked
 
 
-def completions(role: Role | None, store: TemplateStore, incomplete: str) -> list[tuple[str, str]]:
-    """``--data`` values starting with ``incomplete``: ``key=choice`` for every choice of a
-    question that has them (true/false for yes/no), ``key=`` for the others; each with its help.
+def completions(
+    role_name: str | None,
+    incomplete: str,
+    *,
+    skip: Collection[str] = (),
+    store: TemplateStore | None = None,
+) -> list[tuple[str, str]]:
+    """``--data`` values starting with ``incomplete``, each with its question's help.
+
+    ``key=choice`` for every choice of a question that has them (true/false for yes/no),
+    ``key=`` for the others; the questions of ``role_name``, or of every role when it is None
+    or not a role; none of the keys in ``skip``.
     """
+    store = store or TemplateStore.installed()
+    role = get_role(role_name, store) if role_name in role_names(store) else None
     found = []
     for key, spec in sorted(_questions(role, store).items()):
+        if key in skip:
+            continue
         spec = spec if isinstance(spec, dict) else {}
         values = ["true", "false"] if spec.get("type") == "bool" else choice_values(spec)
         for value in values or [""]:

@@ -70,28 +70,16 @@ def _complete_role(incomplete: str) -> list[tuple[str, str]]:
 
 
 def _complete_answer(ctx: typer.Context, incomplete: str) -> list[tuple[str, str]]:
-    """Shell completion of --data: key=choice, for the role given so far (new) or the
-    project's role (update); every role's keys when neither is known."""
-    from scaffolder.answers import read_answers
-    from scaffolder.answers_input import completions
-    from scaffolder.errors import ScaffolderError
-    from scaffolder.roles import get_role
-    from scaffolder.store import TemplateStore
-
-    store = TemplateStore.installed()
-    try:
-        # While completing, Click leaves a PATH typed before the option in ctx.args.
-        project = Path(ctx.args[0] if ctx.args else ctx.params.get("path") or ".")
-        name = ctx.params.get("role") or read_answers(project).role
-        role = get_role(name, store)
-    except ScaffolderError:
-        role = None  # no role typed yet, a mistyped one, or not in a generated project
-    found = completions(role, store, incomplete)
+    """Shell completion of --data: for new, the role given so far; for update, the project's."""
     if ctx.command.name == "update":
-        from scaffolder.update import FIXED_ANSWERS
+        from scaffolder.update import answer_completions
 
-        found = [(value, text) for value, text in found if value.split("=")[0] not in FIXED_ANSWERS]
-    return found
+        # While completing, Click leaves a PATH typed before the option in ctx.args.
+        project = ctx.args[0] if ctx.args else ctx.params.get("path") or "."
+        return answer_completions(Path(project), incomplete)
+    from scaffolder.answers_input import completions
+
+    return completions(ctx.params.get("role"), incomplete)
 
 
 def _version(value: bool) -> None:

@@ -14,7 +14,7 @@ from packaging.version import InvalidVersion, Version
 
 from scaffolder import gitrepo
 from scaffolder.answers import ProjectAnswers, read_answers
-from scaffolder.answers_input import check_answers
+from scaffolder.answers_input import check_answers, completions
 from scaffolder.engine import Conflict
 from scaffolder.errors import GitError, InvalidAnswersError, InvalidNameError, ScaffolderError
 from scaffolder.naming import project_name_error
@@ -118,6 +118,15 @@ FIXED_ANSWERS = {
         "template would add a second package beside it; keep the recorded name"
     ),
 }
+
+
+def answer_completions(path: Path, incomplete: str) -> list[tuple[str, str]]:
+    """Shell completion of ``update --data``: the answers of the project's role it can change."""
+    try:
+        role: str | None = read_answers(_project_dir(path)).role
+    except ScaffolderError:
+        role = None  # not (yet) in a generated project: every role's answers
+    return completions(role, incomplete, skip=FIXED_ANSWERS)
 
 
 def _changed_answers(
