@@ -9,7 +9,8 @@ from typing import Any
 
 import yaml
 
-from scaffolder.errors import InvalidAnswersError
+from scaffolder import naming
+from scaffolder.errors import InvalidAnswersError, InvalidNameError
 from scaffolder.roles import (
     Role,
     choice_values,
@@ -69,8 +70,8 @@ def check_answers(
 ) -> dict[str, Any]:
     """``answers`` checked against ``role``'s questions (every role's if None), yes/no as bools.
 
-    Unknown keys, yes/no answers that are neither, and values outside a question's choices are
-    refused with the keys or choices there are.
+    Unknown keys, yes/no answers that are neither, values outside a question's choices and
+    names the naming rule refuses are refused, saying what would be accepted.
     """
     questions = _questions(role, store)
     unknown = sorted(set(answers) - set(questions))
@@ -88,6 +89,12 @@ def check_answers(
                 f"{key}={value!r} is not a choice; choose one of: {', '.join(choices)}"
             )
         checked[key] = value
+    for key, rule in (
+        ("project_name", naming.project_name_error),
+        ("package_name", naming.package_name_error),
+    ):
+        if key in checked and (error := rule(str(checked[key]))):
+            raise InvalidNameError(error)
     return checked
 
 

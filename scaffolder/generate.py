@@ -58,7 +58,7 @@ def generate(
     answers = dict(data or {})
     chosen = _resolve_role(role, answers, interactive, store)
     answers = check_answers(answers, chosen, store)
-    _check_names(answers, dest, interactive)
+    _check_dest_name(answers, dest, interactive)
     # abspath folds ".." away; resolve() would also follow a symlink the checks below refuse.
     dest = Path(os.path.abspath(dest.expanduser()))  # noqa: PTH100
     _check_destination(dest)
@@ -126,18 +126,13 @@ def _resolve_role(
     raise InvalidAnswersError(f"no role given; pass --role ROLE, one of: {known}")
 
 
-def _check_names(answers: Mapping[str, Any], dest: Path, interactive: bool) -> None:
-    project_name = answers.get("project_name")
-    if project_name is None and not interactive:
-        project_name = dest.expanduser().absolute().name
-    if project_name is not None:
-        error = naming.project_name_error(str(project_name))
-        if error:
-            raise InvalidNameError(error)
-    if "package_name" in answers:
-        error = naming.package_name_error(str(answers["package_name"]))
-        if error:
-            raise InvalidNameError(error)
+def _check_dest_name(answers: Mapping[str, Any], dest: Path, interactive: bool) -> None:
+    """Without a project_name answer (and no prompt), the folder's name is the title: check it."""
+    if "project_name" in answers or interactive:
+        return
+    error = naming.project_name_error(dest.expanduser().absolute().name)
+    if error:
+        raise InvalidNameError(error)
 
 
 def _check_destination(dest: Path) -> None:

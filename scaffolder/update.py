@@ -16,8 +16,7 @@ from scaffolder import gitrepo
 from scaffolder.answers import ProjectAnswers, read_answers
 from scaffolder.answers_input import check_answers, completions
 from scaffolder.engine import Conflict
-from scaffolder.errors import GitError, InvalidAnswersError, InvalidNameError, ScaffolderError
-from scaffolder.naming import project_name_error
+from scaffolder.errors import GitError, InvalidAnswersError, ScaffolderError
 from scaffolder.roles import get_role
 from scaffolder.store import TemplateStore
 
@@ -137,8 +136,6 @@ def _changed_answers(
         if key in FIXED_ANSWERS and data[key] != answers.answers.get(key):
             raise InvalidAnswersError(f"--data {key}: {FIXED_ANSWERS[key]}")
     checked = check_answers(data, get_role(answers.role, store), store)
-    if "project_name" in checked and (error := project_name_error(str(checked["project_name"]))):
-        raise InvalidNameError(error)
     return {k: v for k, v in checked.items() if answers.answers.get(k) != v}
 
 
