@@ -284,6 +284,34 @@ def check(
     raise typer.Exit(EXIT_UPDATE_AVAILABLE)
 
 
+@app.command()
+@_guarded
+def showcase(
+    path: Annotated[Path, typer.Argument(help="The generated repository.")] = Path(),
+    check: Annotated[
+        bool,
+        typer.Option(
+            "--check", help="Write nothing; exit 6 if evidence or what is written from it is stale."
+        ),
+    ] = False,
+) -> None:
+    """Write the README's results, a static page (site/) and a social card from the evidence."""
+    from scaffolder.showcase import showcase as run_showcase
+
+    report = run_showcase(path, check=check)
+    for problem in report.problems:
+        _err(f"{'stale' if check else 'warning'}: {problem}")
+    if check:
+        if report.problems:
+            raise typer.Exit(report.exit_code)
+        typer.echo("showcase is up to date: evidence fresh, README region and site/ as written")
+        return
+    if report.written:
+        typer.echo(f"Wrote {', '.join(report.written)}. Review with git diff, then commit.")
+    else:
+        typer.echo("Nothing to write: README region and site/ already match the evidence.")
+
+
 def _setup(project: Path, *, commit_as: tuple[str, str] | None) -> None:
     from rich.console import Console
 

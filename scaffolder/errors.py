@@ -53,3 +53,16 @@ class AnswersFileError(ScaffolderError):
 
 class TemplateError(ScaffolderError):
     """The template store or a template itself is broken."""
+
+
+EXIT_SHOWCASE_STALE = 6
+
+
+class ShowcaseError(ScaffolderError):
+    """A showcase manifest or a piece of evidence that cannot be used as it is."""
+
+
+class ShowcaseStaleError(ScaffolderError):
+    """``scaffold showcase --check``: evidence or what is written from it is out of date."""
+
+    exit_code = EXIT_SHOWCASE_STALE

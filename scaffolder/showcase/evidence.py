@@ -1,0 +1,311 @@
+"""Reading the evidence a manifest names: values, where each came from, and whether it is fresh.
+
+The freshness rule is the one the generated repository's own ``<package>.evidence`` module
+applies when it stamps (same walk of ``sources``, same hashes), so ``make evidence`` and
+``scaffold showcase --check`` can never disagree about what is stale.
+"""
+
+from __future__ import annotations
+
+import csv
+import hashlib
+import io
+import json
+import subprocess
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from scaffolder.errors import ShowcaseError
+from scaffolder.showcase.manifest import CLAIM_KINDS, Headline, Item, Manifest
+
+CLAIM_COLUMNS = ("claim", "kind", "published", "reproduced", "tolerance", "status")
+_PNG = b"\x89PNG\r\n\x1a\n"
+
+
+@dataclass(frozen=True)
+class Stamp:
+    """What ``make evidence`` recorded about one item."""
+
+    sha256: str
+    command: str
+    commit: str | None
+    made_at: str
+    sources: dict[str, str]
+
+    @property
+    def short_commit(self) -> str:
+        return self.commit[:7] if self.commit else "no commit"
+
+
+@dataclass(frozen=True)
+class Table:
+    header: list[str]
+    rows: list[list[str]]
+
+
+@dataclass(frozen=True)
+class Number:
+    """One headline number, formatted, with where it came from."""
+
+    label: str
+    text: str
+    item: Item
+    address: str  # the key or the cell it was read from
+    stamp: Stamp | None
+
+
+def sha256(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def source_files(root: Path, paths: tuple[str, ...]) -> list[Path]:
+    """Every file under ``paths``: folders walked, caches and hidden entries skipped."""
+    found: set[Path] = set()
+    for name in paths:
+        path = root / name
+        if path.is_file():
+            found.add(path)
+        elif path.is_dir():
+            for child in path.rglob("*"):
+                parts = child.relative_to(root).parts
+                hidden = any(p.startswith(".") or p == "__pycache__" for p in parts)
+                if child.is_file() and not hidden and child.suffix not in {".pyc", ".pyo"}:
+                    found.add(child)
+        else:
+            raise ShowcaseError(
+                f"showcase.yml names the source {name!r}, which does not exist; "
+                "fix the item's `sources:`"
+            )
+    return sorted(found)
+
+
+class Evidence:
+    """The evidence of one repository, read once."""
+
+    def __init__(self, manifest: Manifest) -> None:
+        self.manifest = manifest
+        self.root = manifest.root
+        self.stamps = self._read_stamps()
+        self._cache: dict[str, Any] = {}
+
+    def _read_stamps(self) -> dict[str, Stamp]:
+        path = self.root / self.manifest.provenance
+        if not path.is_file():
+            return {}
+        try:
+            data = json.loads(path.read_text(encoding="utf-8"))
+            return {
+                item_id: Stamp(
+                    sha256=str(raw["sha256"]),
+                    command=str(raw["command"]),
+                    commit=raw.get("commit"),
+                    made_at=str(raw.get("made_at", "")),
+                    sources={str(k): str(v) for k, v in raw["sources"].items()},
+                )
+                for item_id, raw in data["items"].items()
+            }
+        except (ValueError, KeyError, TypeError, AttributeError) as exc:
+            raise ShowcaseError(
+                f"{self.manifest.provenance} is not a provenance record; "
+                "run make evidence to write it again"
+            ) from exc
+
+    def path(self, item: Item) -> Path:
+        return self.root / item.path
+
+    def read(self, item: Item) -> Any:
+        """The item's content by kind: a mapping, a Table, text, or the file's bytes."""
+        if item.id in self._cache:
+            return self._cache[item.id]
+        path = self.path(item)
+        if not path.is_file():
+            raise ShowcaseError(f"{item.path} is missing (evidence {item.id!r}); run make evidence")
+        raw = path.read_bytes()
+        value: Any
+        try:
+            if item.kind == "metrics":
+                value = _json_object(raw)
+            elif item.kind in ("table", "claims"):
+                value = _table(raw.decode("utf-8"))
+                if item.kind == "claims":
+                    _check_claims(value)
+            elif item.kind == "figure":
+                value = _image(raw, path)
+            elif item.kind in ("diagram", "document"):
+                value = raw.decode("utf-8")
+            else:
+                value = raw
+        except (ValueError, UnicodeDecodeError) as exc:
+            reason = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
+            raise ShowcaseError(
+                f"{item.path} is malformed ({item.kind}: {reason}); run make evidence"
+            ) from exc
+        self._cache[item.id] = value
+        return value
+
+    def number(self, headline: Headline) -> Number:
+        item = self.manifest.items[headline.evidence]
+        content = self.read(item)
+        if item.kind == "metrics":
+            value: Any = content
+            for part in headline.key.split("."):
+                if not isinstance(value, dict) or part not in value:
+                    raise ShowcaseError(
+                        f"{item.path} has no key {headline.key!r} (headline "
+                        f"{headline.label!r}); run make evidence or fix showcase.yml"
+                    )
+                value = value[part]
+            address = headline.key
+        elif item.kind == "claims":
+            value = claim_counts(content).get(headline.key)
+            if value is None:
+                raise ShowcaseError(
+                    f"headline {headline.label!r} asks claims for {headline.key!r}; "
+                    "use ratio, passed, failed, total, or ratio.<kind>, passed.<kind>, total.<kind>"
+                )
+            address = headline.key
+        else:
+            value = cell(content, headline.row, headline.column, item.path)
+            address = f"row {headline.row}, column {headline.column}"
+        return Number(
+            label=headline.label,
+            text=_format(value, headline, item),
+            item=item,
+            address=address,
+            stamp=self.stamps.get(item.id),
+        )
+
+    def problems(self) -> list[str]:
+        """One line per item that is missing, malformed, unstamped, edited or stale."""
+        found = []
+        for item in self.manifest.items.values():
+            try:
+                self.read(item)
+            except ShowcaseError as exc:
+                found.append(exc.message)
+                continue
+            stamp = self.stamps.get(item.id)
+            if stamp is None:
+                found.append(
+                    f"{item.path} has no provenance in {self.manifest.provenance}; "
+                    "run make evidence"
+                )
+            elif stamp.sha256 != sha256(self.path(item)):
+                found.append(f"{item.path} changed after make evidence made it; run make evidence")
+            elif changed := self._changed_source(item, stamp):
+                found.append(
+                    f"{item.path} is stale: {changed} changed since it was made; run make evidence"
+                )
+            elif stamp.commit and not _in_history(self.root, stamp.commit):
+                found.append(
+                    f"{item.path} was made at commit {stamp.short_commit}, which is not in "
+                    "this branch's history; run make evidence"
+                )
+        return found
+
+    def _changed_source(self, item: Item, stamp: Stamp) -> str | None:
+        now = {
+            p.relative_to(self.root).as_posix(): sha256(p)
+            for p in source_files(self.root, item.sources)
+        }
+        changed = sorted(set(now.items()) ^ set(stamp.sources.items()))
+        return changed[0][0] if changed else None
+
+
+def _json_object(raw: bytes) -> dict[str, Any]:
+    value = json.loads(raw.decode("utf-8"))
+    if not isinstance(value, dict):
+        raise ValueError("not a JSON object")  # noqa: TRY004  # reported as malformed
+    return value
+
+
+def _image(raw: bytes, path: Path) -> bytes:
+    is_svg = path.suffix.lower() == ".svg" and b"<svg" in raw.lstrip()[:512].lower()
+    if not (raw.startswith(_PNG) or is_svg):
+        raise ValueError("not a PNG or SVG image")
+    return raw
+
+
+def _table(text: str) -> Table:
+    rows = list(csv.reader(io.StringIO(text)))
+    if not rows or not rows[0] or not all(h.strip() for h in rows[0]):
+        raise ValueError("no header row")
+    header = [h.strip() for h in rows[0]]
+    body = [r for r in rows[1:] if r]
+    for number, row in enumerate(body, start=2):
+        if len(row) != len(header):
+            raise ValueError(f"line {number} has {len(row)} cells, the header {len(header)}")
+    return Table(header=header, rows=body)
+
+
+def _check_claims(table: Table) -> None:
+    missing = [c for c in CLAIM_COLUMNS if c not in table.header]
+    if missing:
+        raise ValueError(f"missing column {', '.join(missing)}")
+    kind, status = table.header.index("kind"), table.header.index("status")
+    for row in table.rows:
+        if row[kind] not in CLAIM_KINDS:
+            raise ValueError(f"claim kind {row[kind]!r} is not one of {', '.join(CLAIM_KINDS)}")
+        if row[status] not in ("pass", "fail"):
+            raise ValueError(f"claim status {row[status]!r} is not pass or fail")
+
+
+def claim_counts(table: Table) -> dict[str, Any]:
+    """passed, failed, total, ratio ("2/3"), and each per claim kind (``passed.<kind>``)."""
+    kind, status = table.header.index("kind"), table.header.index("status")
+    counts: dict[str, Any] = {"passed": 0, "failed": 0, "total": 0}
+    for name in CLAIM_KINDS:
+        counts[f"passed.{name}"] = counts[f"total.{name}"] = 0
+    for row in table.rows:
+        ok = row[status] == "pass"
+        counts["total"] += 1
+        counts["passed" if ok else "failed"] += 1
+        counts[f"total.{row[kind]}"] += 1
+        counts[f"passed.{row[kind]}"] += ok
+    counts["ratio"] = f"{counts['passed']}/{counts['total']}"
+    for name in CLAIM_KINDS:
+        counts[f"ratio.{name}"] = f"{counts[f'passed.{name}']}/{counts[f'total.{name}']}"
+    return counts
+
+
+def cell(table: Table, row: str, column: str, where: str) -> str:
+    if column not in table.header:
+        raise ShowcaseError(
+            f"{where} has no column {column!r} (it has {', '.join(table.header)}); "
+            "fix showcase.yml or run make evidence"
+        )
+    for values in table.rows:
+        if values[0] == row:
+            return values[table.header.index(column)]
+    raise ShowcaseError(f"{where} has no row {row!r}; fix showcase.yml or run make evidence")
+
+
+def _format(value: Any, headline: Headline, item: Item) -> str:
+    if isinstance(value, bool) or value is None or isinstance(value, (dict, list)):
+        raise ShowcaseError(
+            f"{item.path}: {headline.label!r} reads {value!r}, which is not a number or text; "
+            "fix showcase.yml"
+        )
+    if headline.format:
+        try:
+            number = float(value) if isinstance(value, str) else value
+            text = format(number, headline.format)
+        except ValueError as exc:
+            raise ShowcaseError(
+                f"{item.path}: {headline.label!r} cannot format {value!r} as "
+                f"{headline.format!r}; fix showcase.yml"
+            ) from exc
+    else:
+        text = str(value)
+    return f"{text}\u2009{headline.unit}" if headline.unit else text
+
+
+def _in_history(root: Path, commit: str) -> bool:
+    result = subprocess.run(
+        ["git", "merge-base", "--is-ancestor", commit, "HEAD"],
+        cwd=root,
+        capture_output=True,
+        check=False,
+    )
+    return result.returncode == 0
