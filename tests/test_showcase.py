@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import hashlib
 import io
+import itertools
 import json
 import shutil
 import subprocess
@@ -59,7 +60,8 @@ def test_region_and_page_hold_the_evidence_numbers_with_their_provenance(project
     head = git(project, "rev-parse", "--short=7", "HEAD").strip()
     report = showcase(project)
     assert report.problems == []
-    assert "README.md" in report.written and "site/index.html" in report.written
+    assert "README.md" in report.written
+    assert "site/index.html" in report.written
 
     region = region_text(project)
     assert f"**{AUC:.3f}**" in region
@@ -77,14 +79,16 @@ def test_region_and_page_hold_the_evidence_numbers_with_their_provenance(project
     assert "- **Evaluation without leakage**" in region
 
     page = (project / "site" / "index.html").read_text()
-    assert f"{AUC:.3f}" in page and "17.25\u2009ms" in page
+    assert f"{AUC:.3f}" in page
+    assert "17.25\u2009ms" in page
     assert "Über Loan Lab — 2" in page
     assert "&lt;b&gt;loans&lt;/b&gt;" in page  # the model card's raw HTML is escaped
     assert "secret.png" not in page  # and its images (which would leave site/) dropped
     assert (project / "site" / "evidence" / "roc.png").read_bytes() == (
         project / "evidence" / "roc.png"
     ).read_bytes()
-    assert "http://" not in page and "https://" not in page
+    assert "http://" not in page
+    assert "https://" not in page
 
 
 def test_a_second_run_changes_zero_bytes_and_text_outside_the_region_is_kept(
@@ -213,9 +217,9 @@ def test_without_check_it_warns_and_writes(project: Path, cli: Cli) -> None:
         ),
         (
             lambda p: (p / "showcase.yml").write_text(
-                (p / "showcase.yml").read_text().replace(
-                    "path: evidence/roc.png", "path: ../outside.png"
-                )
+                (p / "showcase.yml")
+                .read_text()
+                .replace("path: evidence/roc.png", "path: ../outside.png")
             ),
             "error: showcase.yml: evidence item 'roc' names '../outside.png', which is not a "
             "path inside the repository",
@@ -278,11 +282,11 @@ def test_card_is_1280x640_deterministic_small_and_its_text_fits(title: str) -> N
     image = Image.open(io.BytesIO(png))
     assert image.size == (1280, 640)
     for box in boxes:
-        assert box.left >= card.MARGIN - 2 and box.right <= card.WIDTH - card.MARGIN + 2, box
-        assert box.top >= 0 and box.bottom <= card.HEIGHT, box
+        assert card.MARGIN - 2 <= box.left < box.right <= card.WIDTH - card.MARGIN + 2, box
+        assert 0 <= box.top < box.bottom <= card.HEIGHT, box
     # the value columns never run into each other
     values = [b for b in boxes if b.top >= 390 and b.bottom <= 470]
-    assert all(a.right < b.left for a, b in zip(values, values[1:], strict=False))
+    assert all(a.right < b.left for a, b in itertools.pairwise(values))
 
 
 def test_card_glyphs_are_checked_against_the_bundled_font() -> None:
