@@ -1,0 +1,73 @@
+"""Open a showcase page from disk in Debian's Chromium and judge it as a browser sees it.
+
+No console errors, every image loaded, no request leaving the page's folder, and axe-core
+(WCAG 2 A and AA rules) reporting no violations; a screenshot is saved for a person to look at.
+"""
+
+from __future__ import annotations
+
+import shutil
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from axe_playwright_python.sync_playwright import Axe
+from playwright.sync_api import ConsoleMessage, Request, sync_playwright
+
+# Without the background-networking flags Chromium tries Google's hosts on a closed network.
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
+
+
+@dataclass
+class PageVerdict:
+    console_errors: list[str] = field(default_factory=list)
+    broken_images: list[str] = field(default_factory=list)
+    outside_requests: list[str] = field(default_factory=list)
+    violations: list[str] = field(default_factory=list)
+    images: int = 0
+
+
+def check_page(site: Path, screenshot: Path, *, width: int = 1280) -> PageVerdict:
+    chromium = shutil.which("chromium")
+    assert chromium, "Debian's chromium is needed (apt-get install chromium; .ci/run does it)"
+    folder = site.resolve().as_uri() + "/"
+    verdict = PageVerdict()
+
+    def on_console(message: ConsoleMessage) -> None:
+        if message.type == "error":
+            verdict.console_errors.append(message.text)
+
+    def on_request(request: Request) -> None:
+        if not request.url.startswith(folder) and not request.url.startswith("data:"):
+            verdict.outside_requests.append(request.url)
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=chromium, args=CHROMIUM_ARGS)
+        try:
+            page = browser.new_page(viewport={"width": width, "height": 900})
+            page.on("console", on_console)
+            page.on("pageerror", lambda error: verdict.console_errors.append(str(error)))
+            page.on("request", on_request)
+            page.goto((site / "index.html").resolve().as_uri(), wait_until="load")
+            for image in page.locator("img").all():
+                image.scroll_into_view_if_needed()
+                verdict.images += 1
+                loaded = image.evaluate("img => img.complete && img.naturalWidth > 0")
+                if not loaded:
+                    verdict.broken_images.append(str(image.get_attribute("src")))
+            options = {"runOnly": {"type": "tag", "values": ["wcag2a", "wcag2aa"]}}
+            results = Axe().run(page, options=options)
+            verdict.violations = [
+                f"{v['id']}: {v['help']} ({len(v['nodes'])} nodes)"
+                for v in results.response["violations"]
+            ]
+            page.screenshot(path=str(screenshot), full_page=True)
+        finally:
+            browser.close()
+    return verdict
