@@ -72,7 +72,7 @@ def stamp(root: Path, only: list[str] | None = None) -> dict[str, Any]:
     """Record the provenance of every evidence item (or of ``only``); returns the record."""
     manifest = load_manifest(root)
     record_path = root / manifest.get("provenance", DEFAULT_PROVENANCE)
-    record: dict[str, Any] = {"schema": 1, "items": {}}
+    record: dict[str, Any] = {"items": {}, "schema": 1}
     if record_path.is_file():
         record = json.loads(record_path.read_text(encoding="utf-8"))
     made_at = datetime.now(UTC).replace(microsecond=0).isoformat()
@@ -127,9 +127,7 @@ def problems(root: Path) -> list[str]:
             }
             changed = sorted(set(now.items()) ^ set(made["sources"].items()))
             if changed:
-                found.append(
-                    f"{item['path']}: older than {changed[0][0]}; run make evidence"
-                )
+                found.append(f"{item['path']}: older than {changed[0][0]}; run make evidence")
     return found
 
 

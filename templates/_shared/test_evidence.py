@@ -45,9 +45,7 @@ def test_stamp_then_check_reports_each_way_evidence_goes_bad(
     evidence.stamp(tmp_path)
 
     (tmp_path / "out.json").write_text('{"value": 2}\n')
-    assert evidence.problems(tmp_path) == [
-        "out.json: changed after it was made; run make evidence"
-    ]
+    assert evidence.problems(tmp_path) == ["out.json: changed after it was made; run make evidence"]
 
     (tmp_path / "out.json").unlink()
     assert evidence.problems(tmp_path) == ["out.json: missing; run make evidence"]
