@@ -6,7 +6,9 @@ Every command runs as a fresh process, as a user would run it, with bytecode com
 machine sets PYTHONDONTWRITEBYTECODE=1, which would otherwise recompile every import each run).
 ``scaffold new --no-git`` and ``copier copy`` do the same work (render one role from the template
 history bundle); the ratio is the figure. ``scaffold update`` and ``copier update`` take the same
-project from template 0.1.0 to 0.3.0.
+project from template 0.1.0 to 0.3.0. ``scaffold showcase`` runs on a repository whose evidence
+exists (tests/showcase_project.py: one item of every kind): writing README region, page and
+card from scratch, a second run that finds nothing to write, and ``--check``.
 """
 
 from __future__ import annotations
@@ -31,6 +33,7 @@ from scaffolder.generate import generate  # noqa: E402
 from scaffolder.roles import list_roles  # noqa: E402
 from scaffolder.store import CANONICAL_URL, TemplateStore  # noqa: E402
 from tests.history import build_history  # noqa: E402
+from tests.showcase_project import make_project  # noqa: E402
 
 BIN = Path(sys.executable).parent
 
@@ -133,7 +136,26 @@ def main() -> None:
             f"| {role.name} | {update:.2f} s | {copier_update:.2f} s "
             f"| {update / copier_update:.2f} |"
         )
+    bench_showcase(work, store, env, runs)
     shutil.rmtree(work, ignore_errors=True)
+
+
+def bench_showcase(work: Path, store: TemplateStore, env: dict[str, str], runs: int) -> None:
+    project = make_project(work / "showcase" / "lab", store)
+    command = [str(BIN / "scaffold"), "showcase"]
+
+    def fresh(_: int) -> None:
+        shutil.rmtree(project / "site", ignore_errors=True)
+        subprocess.run(["git", "checkout", "--quiet", "--", "README.md"], cwd=project, check=True)
+
+    write = median_seconds(same(command), runs, env=env, cwd=project, before=fresh)
+    again = median_seconds(same(command), runs, env=env, cwd=project)
+    check = median_seconds(same([*command, "--check"]), runs, env=env, cwd=project)
+    print("\n| `scaffold showcase` | median |")
+    print("| --- | ---: |")
+    print(f"| writes README region, page, card | {write:.2f} s |")
+    print(f"| second run (nothing to write) | {again:.2f} s |")
+    print(f"| `--check` | {check:.2f} s |")
 
 
 def out_dir(path: Path) -> Path:

@@ -136,7 +136,7 @@ def render_card(
     footer = _font(REGULAR, 22)
     text((MARGIN, HEIGHT - 60), "made with scaffold showcase", footer, MUTED)
     out = io.BytesIO()
-    image.save(out, format="PNG", optimize=True)
+    image.save(out, format="PNG")
     return out.getvalue(), boxes
 
 
