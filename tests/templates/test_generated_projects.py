@@ -7,17 +7,25 @@ must change nothing, every pre-commit hook passes, and ``make run`` does the rol
 
 from __future__ import annotations
 
+import csv
+import hashlib
+import io
+import json
 import os
 import subprocess
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 import pytest
+import yaml
 
+from scaffolder.errors import EXIT_SHOWCASE_STALE
 from scaffolder.generate import generate
 from scaffolder.roles import list_roles
 from scaffolder.store import TemplateStore
 from tests.conftest import UV, Cli
+from tests.page_check import check_page
 from tests.templates.matrix import LONG_NAME, choices_of
 
 pytestmark = pytest.mark.slow
@@ -36,10 +44,18 @@ def heaviest(role_name: str, store: TemplateStore) -> dict[str, Any]:
 
 
 CASES = [
-    pytest.param(role.name, variant, id=f"{role.name}-{variant}")
+    pytest.param(
+        role.name,
+        variant,
+        id=f"{role.name}-{variant}",
+        # One worker sets up each project, and every test that uses it runs there
+        # (--dist loadgroup, in pyproject's addopts).
+        marks=pytest.mark.xdist_group(f"{role.name}-{variant}"),
+    )
     for role in list_roles(TemplateStore.installed())
     for variant in ("defaults", "heaviest")
 ]
+SHOWCASE_CASES = [case for case in CASES if case.values[1] == "defaults"]
 
 
 def sh(*args: str, cwd: Path) -> str:
@@ -50,15 +66,41 @@ def sh(*args: str, cwd: Path) -> str:
     return result.stdout
 
 
+SetUp = Callable[[str, str], Path]
+
+
+@pytest.fixture(scope="session")
+def set_up_project(tmp_path_factory: pytest.TempPathFactory, store: TemplateStore) -> SetUp:
+    """Each role and variant generated and ``make setup`` once per session, then shared.
+
+    Tests that change a project put it back (``restore``) so the next one starts from the
+    generated, set-up state.
+    """
+    made: dict[tuple[str, str], Path] = {}
+
+    def get(role: str, variant: str) -> Path:
+        if (role, variant) not in made:
+            answers = heaviest(role, store) if variant == "heaviest" else {}
+            project = tmp_path_factory.mktemp(f"{role}-{variant}") / f"my-{role}-portfolio"
+            generate(project, role=role, data=answers, store=store)
+            sh("make", "setup", cwd=project)
+            made[role, variant] = project
+        return made[role, variant]
+
+    return get
+
+
+def restore(project: Path) -> None:
+    """Back to the first commit's files; uv.lock (from make setup) and ignored files stay."""
+    sh("git", "checkout", "--", ".", cwd=project)
+    sh("git", "clean", "-fdq", "-e", "uv.lock", cwd=project)
+
+
 @pytest.mark.parametrize(("role", "variant"), CASES)
 def test_generated_project_is_green_on_arrival(
-    role: str, variant: str, tmp_path: Path, store: TemplateStore
+    role: str, variant: str, set_up_project: SetUp
 ) -> None:
-    answers = heaviest(role, store) if variant == "heaviest" else {}
-    project = tmp_path / f"my-{role}-portfolio"
-    generate(project, role=role, data=answers, store=store)
-
-    sh("make", "setup", cwd=project)
+    project = set_up_project(role, variant)
     assert (project / ".git" / "hooks" / "pre-commit").is_file()
     sh("make", "check", cwd=project)
 
@@ -68,6 +110,98 @@ def test_generated_project_is_green_on_arrival(
     assert status == ["?? uv.lock"], "formatter or hooks changed files:\n" + "\n".join(status)
 
     sh("make", "run", cwd=project)
+    restore(project)
+
+
+def expected_headline(project: Path) -> list[str]:
+    """Each headline number as read straight from its evidence file (an oracle of our own)."""
+    manifest = yaml.safe_load((project / "showcase.yml").read_text())
+    found = []
+    for headline in manifest["headline"]:
+        item = manifest["evidence"][headline["evidence"]]
+        path = project / item["path"]
+        if item["kind"] == "metrics":
+            value: Any = json.loads(path.read_text())
+            for part in headline["key"].split("."):
+                value = value[part]
+        elif item["kind"] == "table":
+            rows = list(csv.DictReader(io.StringIO(path.read_text())))
+            first = next(iter(rows[0]))
+            value = next(r for r in rows if r[first] == headline["row"])[headline["column"]]
+        else:  # claims
+            rows = list(csv.DictReader(io.StringIO(path.read_text())))
+            key, _, kind = headline["key"].partition(".")
+            counted = [r for r in rows if not kind or r["kind"] == kind]
+            passed = sum(r["status"] == "pass" for r in counted)
+            total = len(counted)
+            value = {
+                "ratio": f"{passed}/{total}",
+                "passed": passed,
+                "failed": total - passed,
+                "total": total,
+            }[key]
+        spec = headline.get("format", "")
+        text = format(float(value), spec) if spec else str(value)  # as showcase.yml asks
+        found.append(f"{text}\u2009{headline['unit']}" if headline.get("unit") else text)
+    return found
+
+
+def hashes(project: Path) -> dict[str, str]:
+    return {
+        p.relative_to(project).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest()
+        for p in sorted([project / "README.md", *(project / "site").rglob("*")])
+        if p.is_file()
+    }
+
+
+@pytest.mark.parametrize(("role", "variant"), SHOWCASE_CASES)
+def test_showcase_of_the_generated_project(
+    role: str, variant: str, set_up_project: SetUp, cli: Cli, tmp_path: Path
+) -> None:
+    """make evidence, scaffold showcase: the real numbers on README and page, in a browser."""
+    project = set_up_project(role, variant)
+    try:
+        sh("make", "evidence", cwd=project)
+        sh(UV, "run", "--frozen", "python", "-m", package_of(project), "check", cwd=project)
+        result = cli("showcase", str(project))
+        assert result.code == 0, result.err
+        assert result.err == ""  # fresh evidence: no warnings
+
+        text = (project / "README.md").read_text()
+        region = text.split("<!-- showcase:start -->", 1)[1].split("<!-- showcase:end -->")[0]
+        page = (project / "site" / "index.html").read_text()
+        for number in expected_headline(project):
+            assert f"**{number}**" in region
+            assert number in page
+        assert "### Skills demonstrated" in region
+
+        verdict = check_page(project / "site", tmp_path / f"{role}-page.png")
+        assert verdict.console_errors == []
+        assert verdict.outside_requests == []
+        assert verdict.broken_images == []
+        assert verdict.violations == []
+
+        first = hashes(project)
+        assert cli("showcase", str(project)).out.startswith("Nothing to write")
+        assert hashes(project) == first
+        assert cli("showcase", str(project), "--check").code == 0
+
+        # A config or source that makes evidence changes: --check names it.
+        manifest = yaml.safe_load((project / "showcase.yml").read_text())
+        source = next(iter(manifest["evidence"].values()))["sources"][0]
+        target = project / source
+        target = target if target.is_file() else next(p for p in target.rglob("*.py"))
+        target.write_text(target.read_text() + "\n# touched\n")
+        stale = cli("showcase", str(project), "--check")
+        assert stale.code == EXIT_SHOWCASE_STALE
+        assert "changed since it was made; run make evidence" in stale.err
+    finally:
+        restore(project)
+
+
+def package_of(project: Path) -> str:
+    answers = yaml.safe_load((project / ".copier-answers.yml").read_text())
+    return f"{answers['package_name']}.evidence"
 
 
 def test_new_with_setup_installs_the_environment_and_commits_the_lock(
