@@ -19,7 +19,7 @@ from scaffolder.showcase.evidence import Evidence, Number, Table, claim_counts
 from scaffolder.showcase.manifest import CLAIM_KINDS, Item, Manifest
 
 SITE = "site"
-MAX_ROWS = 30
+MAX_ROWS = 12  # in the README; the page shows every row
 DEFAULT_GITHUB_USER = "your-github-user"
 
 
@@ -86,7 +86,7 @@ def _md_table(header: list[str], rows: list[list[str]]) -> list[str]:
     ]
     lines += ["| " + " | ".join(_cell(v) for v in row) + " |" for row in rows[:MAX_ROWS]]
     if len(rows) > MAX_ROWS:
-        lines.append(f"\n({len(rows) - MAX_ROWS} more rows in the file.)")
+        lines.append(f"\n({len(rows) - MAX_ROWS} more rows in the file and on the page.)")
     return lines
 
 
@@ -239,6 +239,7 @@ def build(manifest: Manifest, evidence: Evidence, answers: ProjectAnswers) -> Bu
             ],
             run="\n".join(manifest.run) or "make setup\nmake evidence",
             skills=skills,
+            max_rows=MAX_ROWS,
             commit=", ".join(sorted(commits)),
         )
     )
