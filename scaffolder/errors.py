@@ -53,3 +53,7 @@ class AnswersFileError(ScaffolderError):
 
 class TemplateError(ScaffolderError):
     """The template store or a template itself is broken."""
+
+
+class ReleaseRecordError(TemplateError):
+    """The release record (releases.toml) or the history it names cannot build the bundle."""
