@@ -218,9 +218,10 @@ def _disk_tree(source_root: Path, repo: Path) -> str:
         "GIT_INDEX_FILE": str(repo / "scaffolder-index"),
         "GIT_WORK_TREE": str(templates),
     }
-    # Only $GIT_DIR/info/exclude applies: a developer's global excludes must not drop files.
+    # Only $GIT_DIR/info/exclude applies: a developer's global excludes must not drop files;
+    # nor may their core.safecrlf refuse LF files (it only warns or refuses, never converts).
     _git(
-        ["-c", f"core.excludesFile={os.devnull}", "add", "--all", "--", "."],
+        ["-c", f"core.excludesFile={os.devnull}", "-c", "core.safecrlf=false", "add", "--all"],
         cwd=templates,
         env=env,
     )

@@ -8,6 +8,7 @@ undone again on any failure or Ctrl-C (:mod:`scaffolder.gitrepo`).
 
 from __future__ import annotations
 
+import errno
 import os
 import tempfile
 from collections.abc import Mapping
@@ -32,6 +33,7 @@ from scaffolder.errors import (
 from scaffolder.roles import get_role
 from scaffolder.store import TemplateStore
 
+_CLASH_ERRNOS = {errno.EEXIST, errno.ENOTDIR, errno.EISDIR}
 UPGRADE_HINT = "upgrade scaffolder (uv tool upgrade scaffolder, or pipx upgrade scaffolder)"
 
 
@@ -136,7 +138,10 @@ def _staged_update(
                 conflict=conflict,
                 pretend=pretend,
             )
-        except Exception as exc:
+        except (AssertionError, OSError) as exc:
+            # How Copier fails on a folder where it writes a file, or a file where it makes one.
+            if isinstance(exc, OSError) and exc.errno not in _CLASH_ERRNOS:
+                raise
             clash = _type_clash(store, project, answers, target, new_answers)
             if clash:
                 raise ScaffolderError(clash) from exc
