@@ -273,7 +273,8 @@ def update(
 def check(
     path: Annotated[Path, typer.Argument(help="The generated project.")] = Path(),
 ) -> None:
-    """Is this repository behind its template? Exit 0: no, 4: yes, 5: unsound answers."""
+    """Is this repository behind its template? Exit 0: no, 4: yes (3: conflicts left, 5: bad
+    answers file, 6: made by a newer scaffolder)."""
     from scaffolder.update import status
 
     state = status(path)
