@@ -1,9 +1,13 @@
 """Wheel and sdist build hook: ship the template history (every released version) as a bundle.
 
 ``scaffold update`` needs the template as it was when a project was generated, so the wheel
-carries ``scaffolder/templates.bundle`` beside ``scaffolder/templates/``. It is built from this
-checkout's release tags plus the templates on disk (see ``scaffolder/history.py``). An sdist
-carries the bundle at its root, so a wheel built from the sdist (no git there) keeps the history.
+carries ``scaffolder/templates.bundle`` beside ``scaffolder/templates/``. It is built from the
+releases recorded in ``releases.toml`` plus the templates on disk (see ``scaffolder/history.py``).
+An sdist carries the bundle at its root, so a wheel built from the sdist (no git there) keeps the
+history.
+
+A build refuses templates that differ from a recorded release of the same version: a release,
+once recorded, is what every project made by it was generated from, and cannot change.
 """
 
 from __future__ import annotations
@@ -31,11 +35,18 @@ class TemplateHistoryHook(BuildHookInterface):  # type: ignore[type-arg]  # hatc
         else:
             sys.path.insert(0, str(root))
             try:
-                from scaffolder.history import build_bundle
+                from scaffolder.errors import ReleaseRecordError
+                from scaffolder.history import build_release_bundle
             finally:
                 sys.path.remove(str(root))
             self._tmp = tempfile.TemporaryDirectory(prefix="scaffolder-build-")
-            bundle = build_bundle(root, self.metadata.version, Path(self._tmp.name) / SDIST_BUNDLE)
+            try:
+                bundle = build_release_bundle(
+                    root, self.metadata.version, Path(self._tmp.name) / SDIST_BUNDLE
+                )
+            except ReleaseRecordError as exc:
+                self._tmp.cleanup()
+                raise SystemExit(f"error: {exc.message}") from None
         target = "scaffolder/templates.bundle" if self.target_name == "wheel" else SDIST_BUNDLE
         build_data["force_include"][str(bundle)] = target
 

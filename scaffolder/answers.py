@@ -26,6 +26,22 @@ class ProjectAnswers:
     answers: dict[str, Any]
 
 
+def find_project(start: Path) -> Path:
+    """The generated project ``start`` is in: the nearest folder upward holding the answers file.
+
+    Like git looking for ``.git``, the search goes from ``start`` up through its parents, and
+    stops at the root of the git work tree it is in: a project is never taken from outside
+    its repository. Found nowhere, the answer is that root (or ``start`` outside git), whose
+    missing answers file :func:`read_answers` then reports.
+    """
+    for folder in (start, *start.parents):
+        if (folder / ANSWERS_FILE).is_file():
+            return folder
+        if (folder / ".git").exists():
+            return folder
+    return start
+
+
 def read_answers(project: Path) -> ProjectAnswers:
     """Read and check ``project``'s answers file; every flaw is an :class:`AnswersFileError`."""
     path = project / ANSWERS_FILE

@@ -70,8 +70,9 @@ def check_answers(
 ) -> dict[str, Any]:
     """``answers`` checked against ``role``'s questions (every role's if None), yes/no as bools.
 
-    Unknown keys, yes/no answers that are neither, values outside a question's choices and
-    names the naming rule refuses are refused, saying what would be accepted.
+    Unknown keys, text that is not one line (control characters), yes/no answers that are
+    neither, values outside a question's choices and names the naming rule refuses are refused,
+    saying what would be accepted.
     """
     questions = _questions(role, store)
     unknown = sorted(set(answers) - set(questions))
@@ -82,6 +83,8 @@ def check_answers(
     checked = {}
     for key, value in answers.items():
         spec = questions[key]
+        if isinstance(value, str) and (error := naming.text_error(key.replace("_", " "), value)):
+            raise InvalidAnswersError(error)
         if isinstance(spec, dict) and spec.get("type") == "bool":
             value = _yes_or_no(key, value)
         elif (choices := [str(c) for c in choice_values(spec)]) and str(value) not in choices:

@@ -273,7 +273,8 @@ def update(
 def check(
     path: Annotated[Path, typer.Argument(help="The generated project.")] = Path(),
 ) -> None:
-    """Is this repository behind its template? Exit 0: no, 4: yes, 5: unsound answers."""
+    """Is this repository behind its template? Exit 0: no, 4: yes (3: conflicts left, 5: bad
+    answers file, 6: made by a newer scaffolder)."""
     from scaffolder.update import status
 
     state = status(path)
@@ -291,7 +292,7 @@ def showcase(
     check: Annotated[
         bool,
         typer.Option(
-            "--check", help="Write nothing; exit 6 if evidence or what is written from it is stale."
+            "--check", help="Write nothing; exit 7 if evidence or what is written from it is stale."
         ),
     ] = False,
 ) -> None:

@@ -13,7 +13,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any, Literal
 
-from scaffolder.errors import ScaffolderError
+from scaffolder.errors import DISK_FULL_WORDS, ScaffolderError, disk_full
 from scaffolder.store import CANONICAL_URL, TemplateStore
 
 Conflict = Literal["inline", "rej"]
@@ -28,8 +28,12 @@ def render(
     defaults: bool,
     pretend: bool = False,
     quiet: bool = True,
+    version: str | None = None,
 ) -> dict[str, Any]:
-    """Render the current template version into ``dest``; returns the answers Copier recorded."""
+    """Render template ``version`` (default: the current one) into ``dest``.
+
+    Returns the answers Copier recorded.
+    """
     with _copier_session(store):
         from copier import Settings, run_copy
 
@@ -40,7 +44,7 @@ def render(
             data=dict(data),
             user_defaults=dict(user_defaults),
             defaults=defaults,
-            vcs_ref=store.version,
+            vcs_ref=version or store.version,
             settings=Settings(),
             pretend=pretend,
             quiet=quiet,
@@ -96,6 +100,8 @@ def _call(function: Any, *args: Any, **kwargs: Any) -> Any:
     except ProcessExecutionError as exc:
         # Copier runs git to read the template history; say which git step failed and why.
         detail = (str(exc.stderr).strip().splitlines() or ["no output"])[-1]
+        if full := [words for words in DISK_FULL_WORDS if words in detail]:
+            raise disk_full(full[0]) from exc
         step = " ".join(str(a) for a in exc.argv[1:3])
         raise ScaffolderError(f"git {step} failed while reading the templates: {detail}") from exc
 
@@ -105,7 +111,9 @@ def _copier_session(store: TemplateStore) -> Iterator[None]:
     """Point git at the store's bundle and give Copier a private, throwaway clone cache."""
     from plumbum import local
 
-    git_env = _git_config_env(store.git_config(), os.environ)
+    # core.safecrlf only warns or refuses: under a user's core.autocrlf it would refuse the
+    # LF files of the renders Copier commits to compare versions (and convert nothing).
+    git_env = _git_config_env({**store.git_config(), "core.safecrlf": "false"}, os.environ)
     with tempfile.TemporaryDirectory(prefix="scaffolder-copier-") as cache:
         saved = os.environ.get("COPIER_CACHE_DIR")
         os.environ["COPIER_CACHE_DIR"] = cache

@@ -5,12 +5,18 @@ Exit codes are part of the interface (scripts and CI read them), so they live he
 
 from __future__ import annotations
 
+import errno
+from collections.abc import Iterator
+from contextlib import contextmanager
+
 EXIT_OK = 0
 EXIT_ERROR = 1
 EXIT_USAGE = 2
 EXIT_CONFLICTS = 3
 EXIT_UPDATE_AVAILABLE = 4
 EXIT_ANSWERS_UNSOUND = 5
+EXIT_PROJECT_AHEAD = 6
+EXIT_SHOWCASE_STALE = 7
 EXIT_INTERNAL = 70
 EXIT_INTERRUPTED = 130
 
@@ -45,6 +51,22 @@ class GitError(ScaffolderError):
     """git is missing, or a git precondition (repository, clean tree) does not hold."""
 
 
+class UnresolvedConflictsError(GitError):
+    """The last update's conflicts are still in the project (markers, unmerged files, .rej)."""
+
+    exit_code = EXIT_CONFLICTS
+
+
+class ProjectAheadError(ScaffolderError):
+    """The project was made or updated by a newer scaffolder than this one."""
+
+    exit_code = EXIT_PROJECT_AHEAD
+
+
+class DiskFullError(ScaffolderError):
+    """The disk (or the user's quota) is full."""
+
+
 class AnswersFileError(ScaffolderError):
     """A generated project's answers file is missing or unsound."""
 
@@ -55,7 +77,32 @@ class TemplateError(ScaffolderError):
     """The template store or a template itself is broken."""
 
 
-EXIT_SHOWCASE_STALE = 6
+class ReleaseRecordError(TemplateError):
+    """The release record (releases.toml) or the history it names cannot build the bundle."""
+
+
+# What the disk being full looks like: an OSError's errno, or the words git prints for it.
+_DISK_FULL_ERRNOS = {errno.ENOSPC, errno.EDQUOT}
+DISK_FULL_WORDS = ("No space left on device", "Disk quota exceeded")
+
+
+def disk_full(detail: str = "No space left on device") -> DiskFullError:
+    return DiskFullError(
+        f"the disk is full ({detail}); free some space and run the command again "
+        "(nothing was left behind)"
+    )
+
+
+@contextmanager
+def disk_full_reported() -> Iterator[None]:
+    """Turn a full disk, wherever it strikes, into a :class:`DiskFullError`."""
+    try:
+        yield
+    except OSError as exc:
+        if exc.errno not in _DISK_FULL_ERRNOS:
+            raise
+        detail = exc.strerror or "No space left on device"
+        raise disk_full(f"{detail}: {exc.filename}" if exc.filename else detail) from exc
 
 
 class ShowcaseError(ScaffolderError):

@@ -20,7 +20,12 @@ import yaml
 from scaffolder import gitrepo, naming
 from scaffolder.answers import ANSWERS_FILE
 from scaffolder.answers_input import check_answers
-from scaffolder.errors import DestinationError, InvalidAnswersError, InvalidNameError
+from scaffolder.errors import (
+    DestinationError,
+    InvalidAnswersError,
+    InvalidNameError,
+    disk_full_reported,
+)
 from scaffolder.roles import Role, get_role, role_names
 from scaffolder.store import TemplateStore
 
@@ -81,6 +86,21 @@ def generate(
             quiet=False,
         )
         return Generated(dest=dest, role=recorded["role"], answers=recorded, pretend=True)
+
+    with disk_full_reported():
+        return _generate_staged(store, dest, answers, user_defaults, interactive, git)
+
+
+def _generate_staged(
+    store: TemplateStore,
+    dest: Path,
+    answers: dict[str, Any],
+    user_defaults: dict[str, Any],
+    interactive: bool,
+    git: bool,
+) -> Generated:
+    """Render into a staging folder beside ``dest``, commit there, then move it into place."""
+    from scaffolder import engine
 
     created_parents = _make_parents(dest.parent)
     staging = Path(tempfile.mkdtemp(prefix=STAGING_PREFIX, dir=dest.parent))

@@ -22,12 +22,30 @@ _DIST_RE = re.compile(r"[a-z0-9]([a-z0-9-]*[a-z0-9])?")
 _NOT_ALNUM = re.compile(r"[^a-z0-9]+")
 _EMAIL_RE = re.compile(r"[^@\s]+@[^@\s]+\.[^@\s]+")
 _GITHUB_USER_RE = re.compile(r"[A-Za-z0-9](?:[A-Za-z0-9-]{0,37}[A-Za-z0-9])?")
+# Not text on one line: control characters (line breaks, tabs, escapes), line and paragraph
+# separators, surrogates (undecodable bytes), and the bidirectional overrides that make text
+# display otherwise than it reads. A joiner inside an emoji is fine.
+_NOT_ONE_LINE = {"Cc", "Cs", "Zl", "Zp"}
+_BIDI_CONTROLS = set("\u200e\u200f\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069")
+
+
+def text_error(label: str, value: str) -> str:
+    """Return why ``value`` cannot be one line of text (a title, a name), or ``""``."""
+    for ch in value:
+        if unicodedata.category(ch) in _NOT_ONE_LINE or ch in _BIDI_CONTROLS:
+            return (
+                f"the {label} {value!r} holds a control character ({ascii(ch)[1:-1]}); "
+                "give one line of plain text"
+            )
+    return ""
 
 
 def project_name_error(name: str) -> str:
     """Return why ``name`` cannot be a project name, or ``""`` when it can."""
     if not name.strip():
         return "the project name is empty; give a title such as 'Loan Risk'"
+    if error := text_error("project name", name):
+        return error
     if ".." in name or "/" in name or "\\" in name:
         return (
             f"the project name {name!r} contains '..' or a path separator; "

@@ -5,7 +5,8 @@ Two layouts are supported:
 - an installed wheel: ``scaffolder/templates/`` (the current templates, read directly) and
   ``scaffolder/templates.bundle`` (every released version, built by ``hatch_build.py``);
 - a source checkout (editable install, tests): ``templates/`` beside the package; the history
-  bundle is built on first use from the checkout's release tags and cached by content.
+  bundle is built on first use from the checkout's release record (``releases.toml``) and
+  cached by content.
 
 Generated projects never record where either lives: their answers file names the templates by
 :data:`CANONICAL_URL`, which git is told to read from this store's bundle (``url.insteadOf``).
@@ -89,13 +90,13 @@ class TemplateStore:
         return {f"url.{self.bundle}.insteadOf": CANONICAL_URL}
 
     def _content_key(self) -> str:
-        """Changes whenever the templates, the release tags or the version change."""
+        """Changes whenever the templates, the recorded releases or the version change."""
         assert self._source_root is not None
         from scaffolder import history
 
         digest = hashlib.sha256(self.version.encode())
-        for version, tag in sorted(history.released_versions(self._source_root).items()):
-            digest.update(f"{version}={tag}\0".encode())
+        for version, commit in sorted(history.released_versions(self._source_root).items()):
+            digest.update(f"{version}={commit}\0".encode())
         for path in sorted(self.templates_dir.rglob("*")):
             if path.is_file() and "__pycache__" not in path.parts:
                 digest.update(path.relative_to(self.templates_dir).as_posix().encode() + b"\0")

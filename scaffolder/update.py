@@ -1,10 +1,16 @@
 """``scaffold update`` and ``scaffold check``: preflight checks, then Copier's three-way merge.
 
 Every precondition is checked before anything is touched, so a refused update changes nothing.
+The merge itself is all or nothing: Copier runs in a staged copy of the repository (a
+throwaway git worktree at HEAD), and only its finished result is copied into the project,
+undone again on any failure or Ctrl-C (:mod:`scaffolder.gitrepo`).
 """
 
 from __future__ import annotations
 
+import errno
+import os
+import tempfile
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -13,12 +19,22 @@ from typing import Any
 from packaging.version import InvalidVersion, Version
 
 from scaffolder import gitrepo
-from scaffolder.answers import ProjectAnswers, read_answers
+from scaffolder.answers import ProjectAnswers, find_project, read_answers
 from scaffolder.answers_input import check_answers, completions
 from scaffolder.engine import Conflict
-from scaffolder.errors import GitError, InvalidAnswersError, ScaffolderError
+from scaffolder.errors import (
+    GitError,
+    InvalidAnswersError,
+    ProjectAheadError,
+    ScaffolderError,
+    UnresolvedConflictsError,
+    disk_full_reported,
+)
 from scaffolder.roles import get_role
 from scaffolder.store import TemplateStore
+
+_CLASH_ERRNOS = {errno.EEXIST, errno.ENOTDIR, errno.EISDIR}
+UPGRADE_HINT = "upgrade scaffolder (uv tool upgrade scaffolder, or pipx upgrade scaffolder)"
 
 
 @dataclass(frozen=True)
@@ -54,11 +70,19 @@ class Updated:
 
 
 def status(path: Path, *, store: TemplateStore | None = None) -> Status:
-    """Compare ``path``'s recorded template version with the installed one."""
+    """Compare ``path``'s recorded template version with the installed one.
+
+    A project ahead of this scaffolder, or holding the last update's unresolved conflicts,
+    is an error (its own exit code), not a status.
+    """
     store = store or TemplateStore.installed()
     project = _project_dir(path)
     answers = read_answers(project)
-    return Status(project=project, current=answers.version, latest=Version(store.version))
+    latest = Version(store.version)
+    if answers.version > latest:
+        raise _ahead(answers, store)
+    _check_resolved(project)
+    return Status(project=project, current=answers.version, latest=latest)
 
 
 def update(
@@ -81,30 +105,142 @@ def update(
     answers = read_answers(project)
     new_answers = _changed_answers(data or {}, answers, store)
     target = _target_version(to, answers, store)
+    _check_resolved(project)
     if target == answers.version and not new_answers:
         return Updated(project=project, from_version=target, to_version=target, pretend=pretend)
     _check_repository(project)
+    with disk_full_reported():
+        return _staged_update(
+            store, project, answers, target, new_answers, conflict=conflict, pretend=pretend
+        )
 
+
+def _staged_update(
+    store: TemplateStore,
+    project: Path,
+    answers: ProjectAnswers,
+    target: Version,
+    new_answers: dict[str, Any],
+    *,
+    conflict: Conflict,
+    pretend: bool,
+) -> Updated:
+    """Update a staged copy of the project, then (unless pretending) apply it, all or nothing."""
     from scaffolder import engine
 
-    rejects_before = set(gitrepo.untracked_files(project, "*.rej"))
-    engine.update(
-        store, project, to=str(target), data=new_answers, conflict=conflict, pretend=pretend
-    )
-    if pretend:
-        return Updated(project, answers.version, target, pretend=True, new_answers=new_answers)
-    if conflict == "rej":
-        conflicts = sorted(set(gitrepo.untracked_files(project, "*.rej")) - rejects_before)
-    else:
-        conflicts = gitrepo.conflicted_files(project)
-    return Updated(
-        project,
-        answers.version,
-        target,
-        changed=sorted(gitrepo.uncommitted(project)),
-        conflicts=conflicts,
-        new_answers=new_answers,
-        dependencies_changed=bool(gitrepo.uncommitted(project, "pyproject.toml")),
+    with gitrepo.staged(project) as stage:
+        try:
+            engine.update(
+                store,
+                stage.project,
+                to=str(target),
+                data=new_answers,
+                conflict=conflict,
+                pretend=pretend,
+            )
+        except (AssertionError, OSError) as exc:
+            # How Copier fails on a folder where it writes a file, or a file where it makes one.
+            if isinstance(exc, OSError) and exc.errno not in _CLASH_ERRNOS:
+                raise
+            clash = _type_clash(store, project, answers, target, new_answers)
+            if clash:
+                raise ScaffolderError(clash) from exc
+            raise
+        if pretend:
+            return Updated(project, answers.version, target, pretend=True, new_answers=new_answers)
+        if conflict == "rej":
+            conflicts = gitrepo.untracked_files(stage.project, "*.rej")
+        else:
+            conflicts = gitrepo.conflicted_files(stage.project)
+        result = Updated(
+            project,
+            answers.version,
+            target,
+            changed=sorted(gitrepo.uncommitted(stage.project)),
+            conflicts=conflicts,
+            new_answers=new_answers,
+            dependencies_changed=bool(gitrepo.uncommitted(stage.project, "pyproject.toml")),
+        )
+        changes = gitrepo.staged_changes(stage)
+        refused = gitrepo.refused_paths(stage, changes)
+        if refused:
+            shown = _shown(refused)
+            raise ScaffolderError(
+                f"the update would overwrite {shown} in {stage.top}, which git does not track "
+                "(ignored files); move them out of the project, then run scaffold update again"
+            )
+        gitrepo.apply_stage(stage, changes)
+    return result
+
+
+def _type_clash(
+    store: TemplateStore,
+    project: Path,
+    answers: ProjectAnswers,
+    target: Version,
+    new_answers: Mapping[str, Any],
+) -> str:
+    """Why Copier failed, when it is a file the user made a folder (or the other way round).
+
+    Copier cannot write a template file where the project has a folder (it fails with an
+    AssertionError) or a folder where it has a file. Rendered again, the target version shows
+    which path it was; "" when no path clashes.
+    """
+    from scaffolder import engine
+
+    with tempfile.TemporaryDirectory(prefix="scaffold-check-") as scratch:
+        rendered = Path(scratch) / "render"
+        try:
+            engine.render(
+                store,
+                rendered,
+                data={**answers.answers, **new_answers},
+                user_defaults={},
+                defaults=True,
+                version=str(target),
+            )
+        except (ScaffolderError, OSError):
+            return ""
+        for dirpath, dirnames, filenames in os.walk(rendered):
+            for name in [*dirnames, *filenames]:
+                path = Path(dirpath, name)
+                relative = path.relative_to(rendered).as_posix()
+                mine = project / relative
+                if not (mine.exists() or mine.is_symlink()):
+                    continue
+                if path.is_dir() == (mine.is_dir() and not mine.is_symlink()):
+                    continue
+                theirs, ours = ("folder", "file") if path.is_dir() else ("file", "folder")
+                return (
+                    f"template {target} has a {theirs} {relative} where your project has a "
+                    f"{ours}; rename yours (git mv {relative} NEW-NAME), commit, and run "
+                    "scaffold update again"
+                )
+    return ""
+
+
+def _shown(paths: list[str]) -> str:
+    return ", ".join(paths[:3]) + (f" and {len(paths) - 3} more" if len(paths) > 3 else "")
+
+
+def _check_resolved(project: Path) -> None:
+    """Refuse to call a project up to date, or update it, while the last update's conflicts wait."""
+    if gitrepo.toplevel(project) is None:
+        return  # never updated: an update needs git
+    pending = gitrepo.unresolved_conflicts(project)
+    if pending:
+        count = len(pending)
+        raise UnresolvedConflictsError(
+            f"the last update left {count} unresolved conflict{'s' if count > 1 else ''} in "
+            f"{project}: {_shown(pending)}; resolve the markers (and delete any .rej file), "
+            "then commit"
+        )
+
+
+def _ahead(answers: ProjectAnswers, store: TemplateStore) -> ProjectAheadError:
+    return ProjectAheadError(
+        f"the project is at template version {answers.version}, made by a newer scaffolder "
+        f"than this one ({store.version}); {UPGRADE_HINT}"
     )
 
 
@@ -140,10 +276,11 @@ def _changed_answers(
 
 
 def _project_dir(path: Path) -> Path:
-    project = path.expanduser().absolute()
-    if not project.is_dir():
-        raise ScaffolderError(f"{project} is not a folder; give the path of a generated project")
-    return project
+    """The generated project at ``path`` or above it (``scaffold update`` from a subfolder)."""
+    folder = Path(os.path.abspath(path.expanduser()))  # noqa: PTH100  # folds "..", keeps links
+    if not folder.is_dir():
+        raise ScaffolderError(f"{folder} is not a folder; give the path of a generated project")
+    return find_project(folder)
 
 
 def _check_repository(project: Path) -> None:
@@ -157,31 +294,35 @@ def _check_repository(project: Path) -> None:
         raise GitError(f"{project} has no commits yet; commit your work, then update")
     pending = gitrepo.uncommitted(project)
     if pending:
-        shown = ", ".join(pending[:3]) + (
-            f" and {len(pending) - 3} more" if len(pending) > 3 else ""
-        )
         raise GitError(
-            f"{project} has uncommitted changes ({shown}); commit or stash them, "
+            f"{project} has uncommitted changes ({_shown(pending)}); commit or stash them, "
             "then run scaffold update"
         )
 
 
 def _target_version(to: str | None, answers: ProjectAnswers, store: TemplateStore) -> Version:
+    """The version to update to, as the bundle names it: ``--to 0.3`` is 0.3.0 (PEP 440)."""
     from scaffolder.history import bundle_versions
 
     available = bundle_versions(store.bundle)
+    listed = ", ".join(str(v) for v in available)
     try:
-        target = Version(to) if to else Version(store.version)
+        wanted = Version(to) if to else Version(store.version)
     except InvalidVersion:
-        raise ScaffolderError(f"--to {to!r} is not a version number such as 0.2.0") from None
-    if target not in available:
-        listed = ", ".join(str(v) for v in available)
-        raise ScaffolderError(f"template version {target} is not available; available: {listed}")
+        raise ScaffolderError(
+            f"--to {to!r} is not a version number such as 0.2.0; available: {listed}"
+        ) from None
+    if answers.version > max(available):
+        raise _ahead(answers, store)
     if answers.version not in available:
         raise ScaffolderError(
-            f"the project records template version {answers.version}, which this scaffolder "
-            f"({store.version}) does not have; upgrade scaffolder: pip install -U scaffolder"
+            f"the project records template version {answers.version}, which was never "
+            f"released; available: {listed}; restore .copier-answers.yml from git"
         )
+    same = [v for v in available if v == wanted]  # 0.3 == 0.3.0 == 0.3.0.0
+    if not same:
+        raise ScaffolderError(f"template version {wanted} is not available; available: {listed}")
+    target = same[0]
     if target < answers.version:
         raise ScaffolderError(
             f"the project is at template version {answers.version}, newer than {target}; "

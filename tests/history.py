@@ -1,7 +1,8 @@
 """A scaffolder source checkout with three template releases, for update tests.
 
 0.1.0 is today's templates; 0.2.0 changes shared partials and adds a file; 0.3.0 changes one
-more. The first two are release tags; 0.3.0 is the working tree, as in a developer's checkout.
+more. The first two are releases, each recorded in ``releases.toml`` after its release commit
+(and tagged, as a maintainer would); 0.3.0 is the working tree, as in a developer's checkout.
 """
 
 from __future__ import annotations
@@ -11,6 +12,7 @@ import subprocess
 from dataclasses import dataclass
 from pathlib import Path
 
+from scaffolder.history import RELEASES_FILE
 from scaffolder.store import TemplateStore
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
@@ -31,7 +33,7 @@ class History:
 
 
 def source_checkout(root: Path, *, buildable: bool = False) -> Path:
-    """A git checkout of scaffolder at version 0.1.0, tagged v0.1.0 (with build files if asked)."""
+    """A git checkout of scaffolder with release 0.1.0 recorded (with build files if asked)."""
     source = root / "scaffolder-src"
     ignore = shutil.ignore_patterns("__pycache__", "templates.bundle")
     shutil.copytree(REPO_ROOT / "scaffolder", source / "scaffolder", ignore=ignore)
@@ -87,10 +89,23 @@ def set_version(source: Path, version: str) -> None:
     init.write_text("\n".join(lines) + "\n")
 
 
-def release(source: Path, version: str) -> None:
+def release(source: Path, version: str) -> str:
+    """Commit the release, then record it (README: Releasing) and tag it; returns its commit."""
     _git(source, "add", "--all")
     _git(source, "commit", "--quiet", "-m", f"Release {version}")
-    _git(source, "tag", f"v{version}")
+    commit = _git(source, "rev-parse", "HEAD").strip()
+    record(source, version, commit)
+    _git(source, "commit", "--quiet", "-m", f"Record release {version}")
+    _git(source, "tag", f"v{version}", commit)
+    return commit
+
+
+def record(source: Path, version: str, commit: str) -> None:
+    """Add ``version = commit`` to the checkout's release record."""
+    path = source / RELEASES_FILE
+    text = path.read_text() if path.is_file() else "[releases]\n"
+    path.write_text(f'{text}"{version}" = "{commit}"\n')
+    _git(source, "add", RELEASES_FILE)
 
 
 def _git(cwd: Path, *args: str) -> str:

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from scaffolder.errors import AnswersFileError, GitError, ScaffolderError
+from scaffolder.errors import EXIT_PROJECT_AHEAD, AnswersFileError, GitError, ScaffolderError
 from scaffolder.generate import generate
 from scaffolder.store import CANONICAL_URL, TemplateStore
 from scaffolder.update import status, update
@@ -363,3 +363,152 @@ def test_unknown_and_older_target_versions_are_refused(history: History, tmp_pat
     git(project, "commit", "--quiet", "-m", "Update")
     with pytest.raises(ScaffolderError, match=r"newer than 0\.2\.0; downgrades are not supported"):
         update(project, to="0.2.0", store=history.latest)
+
+
+def without_markers(path: Path) -> None:
+    """Resolve a conflicted file the lazy way: keep both sides, drop the marker lines."""
+    lines = path.read_text().splitlines(keepends=True)
+    path.write_text(
+        "".join(x for x in lines if not x.startswith(("<<<<<<<", "=======", ">>>>>>>")))
+    )
+
+
+def test_unresolved_conflicts_fail_check_and_update_until_resolved(
+    history: History, tmp_path: Path, cli: Cli, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    project = make_project(history, tmp_path / "loan-study", conflicting=True)
+    monkeypatch.setattr(TemplateStore, "installed", classmethod(lambda cls: history.latest))
+    assert cli("update", str(project)).code == 3
+    refused = (
+        3,
+        "",
+        f"error: the last update left 1 unresolved conflict in {project}: README.md; resolve "
+        "the markers (and delete any .rej file), then commit\n",
+    )
+    for command in ("check", "update"):
+        result = cli(command, str(project))
+        assert (result.code, result.out, result.err) == refused, command
+    git(project, "add", "--all")  # unmerged no more, but the markers are still there
+    assert git(project, "ls-files", "--unmerged") == ""
+    result = cli("check", str(project))
+    assert (result.code, result.out, result.err) == refused
+    git(project, "commit", "--quiet", "--no-verify", "-m", "Committed with markers")
+    result = cli("check", str(project))
+    assert (result.code, result.out, result.err) == refused
+    without_markers(project / "README.md")
+    git(project, "commit", "--quiet", "--all", "-m", "Resolved")
+    assert cli("check", str(project)).out == "up to date: template 0.3.0\n"
+
+
+def test_rej_files_are_unresolved_conflicts_too(
+    history: History, tmp_path: Path, cli: Cli, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    project = make_project(history, tmp_path / "loan-study", conflicting=True)
+    monkeypatch.setattr(TemplateStore, "installed", classmethod(lambda cls: history.latest))
+    assert cli("update", str(project), "--conflict", "rej").code == 3
+    result = cli("check", str(project))
+    assert (result.code, result.err) == (
+        3,
+        f"error: the last update left 1 unresolved conflict in {project}: README.md.rej; "
+        "resolve the markers (and delete any .rej file), then commit\n",
+    )
+    (project / "README.md.rej").unlink()
+    assert cli("check", str(project)).code == 0
+
+
+@pytest.mark.parametrize("to", ["0.2", "0.2.0.0", "v0.2.0"])
+def test_a_version_is_a_pep_440_version(history: History, tmp_path: Path, to: str) -> None:
+    """--to 0.2 is 0.2.0, as PEP 440 compares them; the tag git is given is the bundle's own."""
+    project = make_project(history, tmp_path / "loan-study")
+    result = update(project, to=to, store=history.latest)
+    assert str(result.to_version) == "0.2.0"
+    assert answers(project)["_commit"] == "0.2.0"
+    assert MAKEFILE_TARGET in (project / "Makefile").read_text()
+
+
+@pytest.mark.parametrize(
+    ("to", "message"),
+    [
+        ("banana", "--to 'banana' is not a version number such as 0.2.0; available: "),
+        ("0.4", "template version 0.4 is not available; available: "),
+    ],
+)
+def test_a_version_that_is_not_there_is_refused_in_our_words(
+    history: History,
+    tmp_path: Path,
+    cli: Cli,
+    monkeypatch: pytest.MonkeyPatch,
+    to: str,
+    message: str,
+) -> None:
+    project = make_project(history, tmp_path / "loan-study")
+    monkeypatch.setattr(TemplateStore, "installed", classmethod(lambda cls: history.latest))
+    result = cli("update", str(project), "--to", to)
+    assert (result.code, result.err) == (1, f"error: {message}0.1.0, 0.2.0, 0.3.0\n")
+
+
+def test_update_and_check_from_a_subfolder_find_the_project(
+    history: History, tmp_path: Path, cli: Cli, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    project = make_project(history, tmp_path / "loan-study")
+    monkeypatch.setattr(TemplateStore, "installed", classmethod(lambda cls: history.latest))
+    monkeypatch.chdir(project / "src" / "loan_study")
+    assert cli("check").out == "update available: template 0.1.0 -> 0.3.0 (scaffold update)\n"
+    result = cli("update", "..")
+    assert result.code == 0, result.err
+    assert result.out.startswith(f"Updated {project} from template 0.1.0 to 0.3.0: ")
+    assert answers(project)["_commit"] == "0.3.0"
+    assert not (project / "src" / ".copier-answers.yml").exists()
+
+
+def test_a_subfolder_of_another_repository_names_its_root(
+    history: History, tmp_path: Path, cli: Cli
+) -> None:
+    repo = tmp_path / "other"
+    (repo / "docs").mkdir(parents=True)
+    git(repo, "init", "--quiet")
+    (tmp_path / ".copier-answers.yml").write_text("outside the repository: never found\n")
+    result = cli("check", str(repo / "docs"))
+    assert (result.code, result.err) == (
+        5,
+        f"error: no .copier-answers.yml in {repo}: it was not generated by scaffold new, or the "
+        f"file was deleted (restore it with: git -C {repo} checkout -- .copier-answers.yml)\n",
+    )
+
+
+def test_a_project_ahead_of_this_scaffolder_fails_check_and_update(
+    history: History, tmp_path: Path, cli: Cli, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    project = tmp_path / "loan-study"
+    generate(project, role=ROLE, store=history.latest)  # made by 0.3.0
+    monkeypatch.setattr(TemplateStore, "installed", classmethod(lambda cls: history.v1))
+    message = (
+        "error: the project is at template version 0.3.0, made by a newer scaffolder than this "
+        "one (0.1.0); upgrade scaffolder (uv tool upgrade scaffolder, or pipx upgrade "
+        "scaffolder)\n"
+    )
+    for command in ("check", "update"):
+        result = cli(command, str(project))
+        assert (result.code, result.out, result.err) == (EXIT_PROJECT_AHEAD, "", message)
+
+
+def test_update_works_whatever_the_users_git_config(
+    history: History, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Signing without a usable key, and core.safecrlf refusing LF files under autocrlf."""
+    project = make_project(history, tmp_path / "loan-study")
+    config = tmp_path / "gitconfig"
+    config.write_text(
+        "[user]\n\tname = Test Author\n\temail = test@example.com\n"
+        "[commit]\n\tgpgSign = true\n[gpg]\n\tprogram = false\n"
+        "[core]\n\tautocrlf = true\n\tsafecrlf = true\n"
+    )
+    monkeypatch.setenv("GIT_CONFIG_GLOBAL", str(config))
+    from plumbum import local  # Copier's git: plumbum took its environment at import time
+
+    with local.env(GIT_CONFIG_GLOBAL=str(config)):
+        result = update(project, store=history.latest)
+    assert str(result.to_version) == "0.3.0"
+    assert MAKEFILE_TARGET in (project / "Makefile").read_text()
+    assert b"\r\n" not in (project / "Makefile").read_bytes()
+    assert USER_LINE in (project / "src" / "loan_study" / "claims.py").read_text()

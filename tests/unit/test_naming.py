@@ -92,10 +92,49 @@ def test_examples(title: str, package: str, dist: str) -> None:
             "the project name 'a\\\\b' contains '..' or a path separator; "
             "give a plain title such as 'Loan Risk'",
         ),
+        (
+            "Loan\nRisk",
+            "the project name 'Loan\\nRisk' holds a control character (\\n); "
+            "give one line of plain text",
+        ),
+        (
+            "Loan\tRisk",
+            "the project name 'Loan\\tRisk' holds a control character (\\t); "
+            "give one line of plain text",
+        ),
+        (
+            "Loan\u2028Risk",
+            "the project name 'Loan\\u2028Risk' holds a control character (\\u2028); "
+            "give one line of plain text",
+        ),
+        (
+            "Loan \u202eksiR",
+            "the project name 'Loan \\u202eksiR' holds a control character (\\u202e); "
+            "give one line of plain text",
+        ),
+        (
+            "Loan\udcffRisk",
+            "the project name 'Loan\\udcffRisk' holds a control character (\\udcff); "
+            "give one line of plain text",
+        ),
     ],
 )
 def test_refused_titles(title: str, message: str) -> None:
     assert project_name_error(title) == message
+
+
+@given(st.text(max_size=20), st.characters(categories=["Cc", "Zl", "Zp"]), st.text(max_size=20))
+def test_a_title_holding_a_control_character_is_refused(
+    before: str, control: str, after: str
+) -> None:
+    title = f"Loan {before}{control}{after} Risk"
+    assert "control character" in project_name_error(title)
+    with pytest.raises(InvalidNameError):
+        package_name(title)
+
+
+def test_an_emoji_joined_by_a_zero_width_joiner_is_text() -> None:
+    assert project_name_error("\U0001f469\u200d\U0001f52c Lab") == ""
 
 
 @pytest.mark.parametrize(
