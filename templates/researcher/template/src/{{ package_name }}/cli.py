@@ -12,8 +12,7 @@ import sys
 from collections.abc import Sequence
 from pathlib import Path
 
-from . import pipeline
-from . import export
+from . import export, pipeline
 from .claims import CSV_NAME, KIND_LABELS, Kind, Status
 from .config import load_config
 from .report import run_report, update_readme
@@ -100,7 +99,9 @@ def _run(args: argparse.Namespace) -> int:
         return verify(out_dir)
     elif args.command == "readme":
         changed = update_readme(README, out_dir)
-        print(f"{README}: {'claims table and results updated' if changed else 'already up to date'}")
+        print(
+            f"{README}: {'claims table and results updated' if changed else 'already up to date'}"
+        )
         return EXIT_OK
     elif args.command == "evidence":
         written = export.export(out_dir, export.EVIDENCE_DIR)

@@ -22,10 +22,7 @@ FILES: dict[str, Path] = {
     "bootstrap.csv": Path(pipeline.TABLES_DIR, "bootstrap.csv"),
     "REPRODUCTION.md": Path(MARKDOWN_NAME),
     "report.md": Path(pipeline.REPORT_TEMPLATE),
-    **{
-        f"{stem}.png": Path(pipeline.FIGURES_DIR, f"{stem}.png")
-        for stem in pipeline.FIGURE_STEMS
-    },
+    **{f"{stem}.png": Path(pipeline.FIGURES_DIR, f"{stem}.png") for stem in pipeline.FIGURE_STEMS},
 }
 
 
@@ -74,9 +71,7 @@ def export(
     if missing:
         raise FileNotFoundError(f"run the pipeline first; missing: {', '.join(missing)}")
     target.mkdir(parents=True, exist_ok=True)
-    written = [
-        Path(shutil.copyfile(out_dir / made, target / name)) for name, made in FILES.items()
-    ]
+    written = [Path(shutil.copyfile(out_dir / made, target / name)) for name, made in FILES.items()]
     diagram = target / DIAGRAM
     diagram.write_text(pipeline_diagram(pipeline.stages(config, out_dir), out_dir), "utf-8")
     return [*written, diagram]

@@ -237,8 +237,7 @@ def run_figures(out_dir: Path, paper_dir: Path = PAPER_DIR) -> list[Path]:
     fits = mortality_fits(read_json(out_dir / MORTALITY_RESULTS))
     rossi = read_json(out_dir / PUBLISHED_RESULTS)["rossi"]
     printed = {
-        claim.claim_id: claim.value
-        for claim in load_claims(paper_dir / PUBLISHED_CLAIMS).claims
+        claim.claim_id: claim.value for claim in load_claims(paper_dir / PUBLISHED_CLAIMS).claims
     }
     target = out_dir / FIGURES_DIR
     return [

@@ -116,14 +116,15 @@ def fit_cox(data: SurvivalData, *, tolerance: float = 1e-12, max_iterations: int
     """Newton-Raphson from b = 0 (the partial likelihood is concave); SEs from the Hessian."""
     beta = np.zeros(data.covariates.shape[1])
     null_log_likelihood = efron_partial_likelihood(beta, data)[0]
-    for iteration in range(1, max_iterations + 1):
+    iterations = 0
+    step = np.full(beta.size, np.inf)
+    while float(np.abs(step).max()) >= tolerance:
+        if iterations == max_iterations:
+            raise ArithmeticError(f"Newton-Raphson did not converge in {max_iterations} iterations")
         _, gradient, hessian = efron_partial_likelihood(beta, data)
         step = np.linalg.solve(hessian, gradient)
         beta = beta - step
-        if float(np.abs(step).max()) < tolerance:
-            break
-    else:
-        raise ArithmeticError(f"Newton-Raphson did not converge in {max_iterations} iterations")
+        iterations += 1
     log_likelihood, _, hessian = efron_partial_likelihood(beta, data)
     covariance = np.linalg.inv(-hessian)
     return CoxFit(
@@ -131,7 +132,7 @@ def fit_cox(data: SurvivalData, *, tolerance: float = 1e-12, max_iterations: int
         standard_errors=tuple(float(value) for value in np.sqrt(np.diag(covariance))),
         log_likelihood=log_likelihood,
         null_log_likelihood=null_log_likelihood,
-        iterations=iteration,
+        iterations=iterations,
     )
 
 
@@ -157,9 +158,7 @@ def fit_spector() -> LogitFit:
     )
 
 
-def reproduce(
-    rossi: CoxFit | None = None, logit: LogitFit | None = None
-) -> dict[str, float]:
+def reproduce(rossi: CoxFit | None = None, logit: LogitFit | None = None) -> dict[str, float]:
     """Claim id -> reproduced value for the published claims."""
     cox = fit_cox(load_rossi()) if rossi is None else rossi
     spector_fit = fit_spector() if logit is None else logit
