@@ -222,7 +222,7 @@ def results_block(values: dict[str, str]) -> str:
             f"- Published tables: {values['RossiPassed']}/{values['RossiClaims']} values of "
             f"the Cox model of the Rossi data ({values['RossiSubjects']} prisoners) and "
             f"{values['SpectorPassed']}/{values['SpectorClaims']} of the logit of the Spector "
-            f"and Mazzeo data, each within half a unit of its last printed digit; the closest "
+            f"and Mazzeo data (tolerance: half a unit of the last printed digit); the closest "
             f"is `{values['PublishedClosest']}` (error {values['PublishedClosestError']}, "
             f"tolerance {values['PublishedClosestTolerance']}). Financial aid's hazard ratio "
             f"of re-arrest: {values['RossiHazardRatioFin']} (95% interval "
