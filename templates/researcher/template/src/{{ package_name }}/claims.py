@@ -20,21 +20,55 @@ import yaml
 
 MARKDOWN_NAME = "REPRODUCTION.md"
 CSV_NAME = "reproduction.csv"
+# The first six columns are the evidence contract's (`kind: claims` in showcase.yml); the
+# rest say what each number is and how the error was measured.
 CSV_COLUMNS: tuple[str, ...] = (
-    "claim_id",
+    "claim",
+    "kind",
+    "published",
+    "reproduced",
+    "tolerance",
+    "status",
+    "tolerance_type",
+    "error",
     "quantity",
     "source",
-    "reported",
-    "reproduced",
-    "rel_error",
-    "rel_tol",
-    "status",
 )
-_CLAIM_FIELDS: tuple[str, ...] = ("id", "quantity", "source", "value", "rel_tol", "note")
+_CLAIM_FIELDS: tuple[str, ...] = (
+    "id",
+    "kind",
+    "quantity",
+    "source",
+    "value",
+    "rel_tol",
+    "abs_tol",
+    "note",
+)
 
 
 class ClaimsFileError(ValueError):
     """The claims file is malformed or names a claim that cannot be reproduced."""
+
+
+class Kind(StrEnum):
+    """Where a reference value comes from: what a passing claim does and does not prove."""
+
+    PUBLISHED = "published"
+    """Printed in a publication's table: the reproduction could genuinely disagree."""
+    CERTIFIED = "certified"
+    """Certified by a standards body (NIST's StRD, computed in 500-digit arithmetic)."""
+    CROSS_IMPLEMENTATION = "cross-implementation"
+    """Computed by an independent library on the same data: checks this code, not a paper."""
+    REGRESSION = "regression"
+    """Pinned from this repository's own first run: catches a change, proves nothing right."""
+
+
+KIND_LABELS: dict[Kind, str] = {
+    Kind.PUBLISHED: "published",
+    Kind.CERTIFIED: "certified",
+    Kind.CROSS_IMPLEMENTATION: "cross-implementation",
+    Kind.REGRESSION: "regression pin",
+}
 
 
 @dataclass(frozen=True)
@@ -45,9 +79,17 @@ class Claim:
     quantity: str
     source: str
     value: float
-    rel_tol: float
+    tolerance: float
+    """The largest accepted error: relative, or absolute when `absolute` is set."""
+    kind: Kind = Kind.PUBLISHED
+    absolute: bool = False
+    """True for a value printed to a fixed number of digits: half a unit of the last one."""
     note: str = ""
     """Why the reproduction deviates, or anything a reader must know about this number."""
+
+    @property
+    def tolerance_type(self) -> str:
+        return "absolute" if self.absolute else "relative"
 
 
 @dataclass(frozen=True)
@@ -71,7 +113,7 @@ class Status(StrEnum):
     """Outcome of checking one claim."""
 
     PASS = "pass"
-    OUT_OF_TOLERANCE = "out-of-tolerance"
+    FAIL = "fail"
 
 
 @dataclass(frozen=True)
@@ -80,7 +122,8 @@ class ClaimCheck:
 
     claim: Claim
     reproduced: float
-    rel_error: float
+    error: float
+    """Relative or absolute, as the claim's tolerance is."""
     status: Status
 
     @property
@@ -119,15 +162,25 @@ def _parse_claim(entry: object, position: int) -> Claim:
         raise ClaimsFileError(f"{where}: unknown field(s) {unknown}")
     claim_id = _require_text(entry, "id", where)
     where = f"claim {claim_id!r}"
-    rel_tol = _require_number(entry, "rel_tol", where)
-    if rel_tol <= 0:
-        raise ClaimsFileError(f"{where}: 'rel_tol' must be positive, got {rel_tol}")
+    kind_name = _require_text(entry, "kind", where)
+    if kind_name not in {kind.value for kind in Kind}:
+        raise ClaimsFileError(
+            f"{where}: 'kind' must be one of {[kind.value for kind in Kind]}, got {kind_name!r}"
+        )
+    if ("rel_tol" in entry) == ("abs_tol" in entry):
+        raise ClaimsFileError(f"{where}: give exactly one of 'rel_tol' and 'abs_tol'")
+    field = "abs_tol" if "abs_tol" in entry else "rel_tol"
+    tolerance = _require_number(entry, field, where)
+    if tolerance <= 0:
+        raise ClaimsFileError(f"{where}: '{field}' must be positive, got {tolerance}")
     return Claim(
         claim_id=claim_id,
         quantity=_require_text(entry, "quantity", where),
         source=_require_text(entry, "source", where),
         value=_require_number(entry, "value", where),
-        rel_tol=rel_tol,
+        tolerance=tolerance,
+        kind=Kind(kind_name),
+        absolute=field == "abs_tol",
         note=_require_text(entry, "note", where) if "note" in entry else "",
     )
 
@@ -177,10 +230,13 @@ def relative_error(reported: float, reproduced: float) -> float:
 
 def check_claim(claim: Claim, reproduced: float) -> ClaimCheck:
     """Compare one claim with its reproduced value."""
-    error = relative_error(claim.value, reproduced)
+    if claim.absolute:
+        error = abs(reproduced - claim.value)
+    else:
+        error = relative_error(claim.value, reproduced)
     # Written as `error <= tol` so that a NaN reproduction can never pass.
-    status = Status.PASS if error <= claim.rel_tol else Status.OUT_OF_TOLERANCE
-    return ClaimCheck(claim=claim, reproduced=reproduced, rel_error=error, status=status)
+    status = Status.PASS if error <= claim.tolerance else Status.FAIL
+    return ClaimCheck(claim=claim, reproduced=reproduced, error=error, status=status)
 
 
 def compare(claims: Sequence[Claim], reproduced: Mapping[str, float]) -> list[ClaimCheck]:
@@ -203,30 +259,59 @@ def format_value(value: float) -> str:
     return f"{value:.15g}"
 
 
+def format_tolerance(claim: Claim) -> str:
+    """`+-0.0005` for an absolute tolerance, `1e-07 rel` for a relative one."""
+    if claim.absolute:
+        return f"+-{claim.tolerance:g}"
+    return f"{claim.tolerance:.0e} rel"
+
+
+def format_error(check: ClaimCheck) -> str:
+    return f"{check.error:.1e}" + ("" if check.claim.absolute else " rel")
+
+
 def markdown_table(checks: Sequence[ClaimCheck]) -> str:
     """Reported-versus-reproduced table, one row per claim."""
     lines = [
-        "| Claim | Quantity | Reported | Reproduced | Relative error | Tolerance | Status |",
-        "| --- | --- | ---: | ---: | ---: | ---: | --- |",
+        "| Claim | Kind | Quantity | Reported | Reproduced | Error | Tolerance | Status |",
+        "| --- | --- | --- | ---: | ---: | ---: | ---: | --- |",
     ]
     for check in checks:
         claim = check.claim
         cells = (
             f"`{claim.claim_id}`",
+            KIND_LABELS[claim.kind],
             _markdown_cell(claim.quantity),
             format_value(claim.value),
             format_value(check.reproduced),
-            f"{check.rel_error:.2e}",
-            f"{claim.rel_tol:.0e}",
+            format_error(check),
+            format_tolerance(claim),
             check.status.value,
         )
         lines.append("| " + " | ".join(cells) + " |")
     return "\n".join(lines) + "\n"
 
 
+def counts_by_kind(checks: Sequence[ClaimCheck]) -> dict[Kind, tuple[int, int]]:
+    """Kind -> (passed, total), in the order of `Kind`, for the kinds present."""
+    counts = {}
+    for kind in Kind:
+        of_kind = [check for check in checks if check.claim.kind is kind]
+        if of_kind:
+            counts[kind] = (sum(check.passed for check in of_kind), len(of_kind))
+    return counts
+
+
+def by_kind(checks: Sequence[ClaimCheck]) -> str:
+    """`22/22 published, 19/19 certified, ...`: a count never mixes kinds of evidence."""
+    return ", ".join(
+        f"{passed}/{total} {KIND_LABELS[kind]}"
+        for kind, (passed, total) in counts_by_kind(checks).items()
+    )
+
+
 def summary_line(checks: Sequence[ClaimCheck]) -> str:
-    passed = sum(check.passed for check in checks)
-    return f"{passed}/{len(checks)} claims reproduced within tolerance."
+    return f"Claims reproduced within tolerance: {by_kind(checks)}."
 
 
 def _deviations_section(checks: Sequence[ClaimCheck]) -> list[str]:
@@ -234,22 +319,27 @@ def _deviations_section(checks: Sequence[ClaimCheck]) -> list[str]:
     if failures:
         lines = [f"{len(failures)} claim(s) out of tolerance:", ""]
         lines.extend(
-            f"- `{check.claim.claim_id}` ({check.claim.source}): reported "
-            f"{format_value(check.claim.value)}, reproduced {format_value(check.reproduced)}, "
-            f"relative error {check.rel_error:.2e} exceeds the tolerance "
-            f"{check.claim.rel_tol:.0e}."
+            f"- `{check.claim.claim_id}` ({KIND_LABELS[check.claim.kind]}; "
+            f"{check.claim.source}): reported {format_value(check.claim.value)}, reproduced "
+            f"{format_value(check.reproduced)}, error {format_error(check)} exceeds the "
+            f"tolerance {format_tolerance(check.claim)}."
             for check in failures
         )
         return lines
     # Even with no failure, say how close the worst claim came: a shrinking margin is the
     # early warning that a dependency upgrade is eroding precision.
-    worst = max(checks, key=lambda check: check.rel_error / check.claim.rel_tol)
+    worst = smallest_margin(checks)
     return [
         "None: every claim is within its tolerance.",
         "",
-        f"Smallest margin: `{worst.claim.claim_id}`, relative error {worst.rel_error:.2e} "
-        f"against a tolerance of {worst.claim.rel_tol:.0e}.",
+        f"Smallest margin: `{worst.claim.claim_id}`, error {format_error(worst)} "
+        f"against a tolerance of {format_tolerance(worst.claim)}.",
     ]
+
+
+def smallest_margin(checks: Sequence[ClaimCheck]) -> ClaimCheck:
+    """The claim whose error is the largest fraction of its tolerance."""
+    return max(checks, key=lambda check: check.error / check.claim.tolerance)
 
 
 @dataclass(frozen=True)
@@ -308,13 +398,15 @@ def csv_report(checks: Sequence[ClaimCheck]) -> str:
         writer.writerow(
             (
                 claim.claim_id,
-                claim.quantity,
-                claim.source,
+                claim.kind.value,
                 repr(claim.value),
                 repr(check.reproduced),
-                repr(check.rel_error),
-                repr(claim.rel_tol),
+                repr(claim.tolerance),
                 check.status.value,
+                claim.tolerance_type,
+                repr(check.error),
+                claim.quantity,
+                claim.source,
             )
         )
     return buffer.getvalue()

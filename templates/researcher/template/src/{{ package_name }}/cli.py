@@ -12,8 +12,8 @@ import sys
 from collections.abc import Sequence
 from pathlib import Path
 
-from . import pipeline
-from .claims import CSV_NAME, Status
+from . import export, pipeline
+from .claims import CSV_NAME, KIND_LABELS, Kind, Status
 from .config import load_config
 from .report import run_report, update_readme
 
@@ -46,11 +46,13 @@ def build_parser() -> argparse.ArgumentParser:
 
     command("longley", "stage: fit the Longley regression, write longley.json")
     command("mortality", "stage: fit both mortality laws and bootstrap", config=True)
+    command("published", "stage: fit the Cox and logit models of the published tables")
     command("figures", "stage: draw every figure from the results files")
     command("report", "stage: check the claims, write tables, REPRODUCTION.md and the report")
     command("all", "every stage in order, in one process", config=True)
     command("verify", "exit 1 if the last report has a claim out of tolerance")
-    command("readme", "rewrite the README's claims table from the last report")
+    command("readme", "rewrite the README's claims table and results from the last report")
+    command("evidence", "copy the last report's evidence files into evidence/ (showcase.yml)")
     command("freshness", "exit 1 if an output is missing or older than its inputs", config=True)
     return parser
 
@@ -59,8 +61,14 @@ def verify(out_dir: Path) -> int:
     """Read the claim statuses of the last report; print a summary, fail on any deviation."""
     with (out_dir / CSV_NAME).open(encoding="utf-8", newline="") as handle:
         rows = list(csv.DictReader(handle))
-    failed = [row["claim_id"] for row in rows if row["status"] != Status.PASS.value]
-    print(f"{len(rows) - len(failed)}/{len(rows)} claims reproduced within tolerance.")
+    failed = [row["claim"] for row in rows if row["status"] != Status.PASS.value]
+    counts = []
+    for kind in Kind:
+        of_kind = [row for row in rows if row["kind"] == kind.value]
+        if of_kind:
+            passed = sum(row["status"] == Status.PASS.value for row in of_kind)
+            counts.append(f"{passed}/{len(of_kind)} {KIND_LABELS[kind]}")
+    print(f"Claims reproduced within tolerance: {', '.join(counts)}.")
     if failed:
         print(f"Out of tolerance: {', '.join(failed)}", file=sys.stderr)
         return EXIT_FAILED
@@ -74,6 +82,8 @@ def _run(args: argparse.Namespace) -> int:
         written = [pipeline.run_longley(out_dir)]
     elif args.command == "mortality":
         written = [pipeline.run_mortality(load_config(args.config), out_dir)]
+    elif args.command == "published":
+        written = [pipeline.run_published(out_dir)]
     elif args.command == "figures":
         written = pipeline.run_figures(out_dir)
     elif args.command == "report":
@@ -81,16 +91,20 @@ def _run(args: argparse.Namespace) -> int:
     elif args.command == "all":
         pipeline.run_longley(out_dir)
         pipeline.run_mortality(load_config(args.config), out_dir)
+        pipeline.run_published(out_dir)
         pipeline.run_figures(out_dir)
         run_report(out_dir)
         return verify(out_dir)
     elif args.command == "verify":
         return verify(out_dir)
     elif args.command == "readme":
-        table = (out_dir / pipeline.TABLES_DIR / "claims.md").read_text(encoding="utf-8")
-        changed = update_readme(README, table)
-        print(f"{README}: {'claims table updated' if changed else 'already up to date'}")
+        changed = update_readme(README, out_dir)
+        print(
+            f"{README}: {'claims table and results updated' if changed else 'already up to date'}"
+        )
         return EXIT_OK
+    elif args.command == "evidence":
+        written = export.export(out_dir, export.EVIDENCE_DIR)
     else:
         stale = pipeline.stale_outputs(args.config, out_dir)
         for problem in stale:

@@ -23,7 +23,7 @@ FORMATS = ("png", "svg", "pdf")
 _METADATA: dict[str, dict[str, Any]] = {
     "svg": {"Date": None},
     "pdf": {"CreationDate": None},
-    "png": {},
+    "png": {"Software": None},
 }
 _LAW_STYLE = {Law.GOMPERTZ: "--", Law.WEIBULL: ":"}
 _GROUP_TITLES = {"control": "control line", "mir137": "miR-137 line"}
@@ -91,5 +91,29 @@ def longley_figure(
     axis.set_ylabel("total employment (millions)")
     axis.set_title("Longley (1967): employment and its regression fit")
     axis.legend(frameon=False)
+    figure.tight_layout()
+    return figure
+
+
+def coefficients_figure(
+    names: Sequence[str],
+    coefficients: Sequence[float],
+    standard_errors: Sequence[float],
+    printed: Sequence[float],
+) -> Figure:
+    """Each reproduced coefficient with its 95% Wald interval, beside the published value."""
+    figure, axis = plt.subplots(figsize=(6, 3.6))
+    rows = np.arange(len(names))[::-1]
+    estimate = np.asarray(coefficients)
+    half_width = 1.959964 * np.asarray(standard_errors)
+    axis.axvline(0, color="grey", linewidth=0.8)
+    axis.errorbar(
+        estimate, rows, xerr=half_width, fmt="o", color="black", capsize=3, label="reproduced"
+    )
+    axis.plot(printed, rows, "x", color="tab:red", markersize=9, label="published")
+    axis.set_yticks(rows, list(names))
+    axis.set_xlabel("Cox coefficient (log hazard ratio), 95% interval")
+    axis.set_title("Rossi et al. (1980): re-arrest, reproduced vs published")
+    axis.legend(frameon=False, loc="lower right")
     figure.tight_layout()
     return figure

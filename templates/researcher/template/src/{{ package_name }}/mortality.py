@@ -79,12 +79,17 @@ class Fit:
         return first * float(math.log(2) ** (1 / second))
 
 
-def data_path() -> Path:
-    """Where the installed lifelines keeps the data file (found without importing lifelines)."""
-    spec = importlib.util.find_spec(DATA_PACKAGE)
+def package_file(package: str, parts: Sequence[str]) -> Path:
+    """A data file inside an installed package, found without importing the package."""
+    spec = importlib.util.find_spec(package)
     if spec is None or not spec.submodule_search_locations:
-        raise FileNotFoundError(f"the {DATA_PACKAGE} package, which ships the data, is missing")
-    return Path(next(iter(spec.submodule_search_locations)), *DATA_FILE)
+        raise FileNotFoundError(f"the {package} package, which ships the data, is missing")
+    return Path(next(iter(spec.submodule_search_locations)), *parts)
+
+
+def data_path() -> Path:
+    """Where the installed lifelines keeps the lifespans file."""
+    return package_file(DATA_PACKAGE, DATA_FILE)
 
 
 def load_lifespans(path: Path | None = None) -> dict[str, Lifespans]:

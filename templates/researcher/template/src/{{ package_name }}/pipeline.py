@@ -12,22 +12,25 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any
 
-from . import figures, longley, mortality
-from .claims import CSV_NAME, MARKDOWN_NAME
+from . import figures, longley, mortality, published
+from .claims import CSV_NAME, MARKDOWN_NAME, load_claims
 from .config import Config
 
 SOURCE_DIR = Path(__file__).resolve().parent
 PAPER_DIR = Path("paper")
-CLAIMS_FILES = ("claims.yaml", "mortality_claims.yaml")
+CLAIMS_FILES = ("claims.yaml", "mortality_claims.yaml", "published_claims.yaml")
+PUBLISHED_CLAIMS = "published_claims.yaml"
 LONGLEY_RESULTS = "longley.json"
 MORTALITY_RESULTS = "mortality.json"
+PUBLISHED_RESULTS = "published.json"
 FIGURES_DIR = "figures"
-FIGURE_STEMS = ("mortality_survival", "longley_fit")
+FIGURE_STEMS = ("mortality_survival", "longley_fit", "rossi_coefficients")
 TABLES_DIR = "tables"
 TABLE_STEMS = ("claims", "mortality_fits", "bootstrap")
 REPORT_TEMPLATE = "report.md"
 LATEX_TEMPLATE = "report.tex"
 NUMBERS_TEX = "numbers.tex"
+NUMBERS_JSON = "numbers.json"
 
 
 @dataclass(frozen=True)
@@ -53,6 +56,7 @@ def stages(config_path: Path, out_dir: Path, paper_dir: Path = PAPER_DIR) -> tup
     """The pipeline graph for one configuration."""
     longley_json = out_dir / LONGLEY_RESULTS
     mortality_json = out_dir / MORTALITY_RESULTS
+    published_json = out_dir / PUBLISHED_RESULTS
     figure_files = tuple(
         out_dir / FIGURES_DIR / f"{stem}.{extension}"
         for stem in FIGURE_STEMS
@@ -64,6 +68,7 @@ def stages(config_path: Path, out_dir: Path, paper_dir: Path = PAPER_DIR) -> tup
         out_dir / MARKDOWN_NAME,
         out_dir / CSV_NAME,
         out_dir / REPORT_TEMPLATE,
+        out_dir / NUMBERS_JSON,
         *(
             out_dir / TABLES_DIR / f"{stem}.{ext}"
             for stem in TABLE_STEMS
@@ -79,8 +84,19 @@ def stages(config_path: Path, out_dir: Path, paper_dir: Path = PAPER_DIR) -> tup
             (mortality_json,),
         ),
         Stage(
+            "published",
+            (*_sources("published", "mortality", "pipeline"), *_lock()),
+            (published_json,),
+        ),
+        Stage(
             "figures",
-            (*_sources("figures", "pipeline"), longley_json, mortality_json),
+            (
+                *_sources("figures", "pipeline"),
+                paper_dir / PUBLISHED_CLAIMS,
+                longley_json,
+                mortality_json,
+                published_json,
+            ),
             figure_files,
         ),
         Stage(
@@ -92,6 +108,7 @@ def stages(config_path: Path, out_dir: Path, paper_dir: Path = PAPER_DIR) -> tup
                 *((latex,) if latex.exists() else ()),
                 longley_json,
                 mortality_json,
+                published_json,
             ),
             report_outs,
         ),
@@ -116,6 +133,11 @@ def _write_json(path: Path, document: dict[str, Any]) -> Path:
     # Sorted keys and a trailing newline: an unchanged result is an unchanged file.
     path.write_text(json.dumps(document, indent=2, sort_keys=True) + "\n", encoding="utf-8")
     return path
+
+
+def write_numbers(out_dir: Path, values: dict[str, str]) -> Path:
+    """Every number the report quotes, as the report prints it (`numbers.json`)."""
+    return _write_json(out_dir / NUMBERS_JSON, dict(values))
 
 
 def read_json(path: Path) -> dict[str, Any]:
@@ -169,6 +191,33 @@ def run_mortality(config: Config, out_dir: Path) -> Path:
     )
 
 
+def run_published(out_dir: Path) -> Path:
+    """Stage `published`: the Cox model of the Rossi data and the logit of Spector's data."""
+    cox = published.fit_cox(published.load_rossi())
+    logit = published.fit_spector()
+    return _write_json(
+        out_dir / PUBLISHED_RESULTS,
+        {
+            "claims": published.reproduce(cox, logit),
+            "rossi": {
+                "covariates": list(published.ROSSI_COVARIATES),
+                "coefficients": list(cox.coefficients),
+                "standard_errors": list(cox.standard_errors),
+                "log_likelihood": cox.log_likelihood,
+                "likelihood_ratio": cox.likelihood_ratio,
+                "iterations": cox.iterations,
+                "subjects": published.ROSSI_SIZE,
+            },
+            "spector": {
+                "terms": list(published.SPECTOR_TERMS),
+                "coefficients": list(logit.coefficients),
+                "standard_errors": list(logit.standard_errors),
+                "students": published.SPECTOR_SIZE,
+            },
+        },
+    )
+
+
 def mortality_fits(results: dict[str, Any]) -> dict[tuple[str, mortality.Law], mortality.Fit]:
     """The fits stored in `mortality.json`, rebuilt for plotting."""
     fits = {}
@@ -182,10 +231,14 @@ def mortality_fits(results: dict[str, Any]) -> dict[tuple[str, mortality.Law], m
     return fits
 
 
-def run_figures(out_dir: Path) -> list[Path]:
+def run_figures(out_dir: Path, paper_dir: Path = PAPER_DIR) -> list[Path]:
     """Stage `figures`: every figure from the results files (and the raw lifespans)."""
     series = read_json(out_dir / LONGLEY_RESULTS)
     fits = mortality_fits(read_json(out_dir / MORTALITY_RESULTS))
+    rossi = read_json(out_dir / PUBLISHED_RESULTS)["rossi"]
+    printed = {
+        claim.claim_id: claim.value for claim in load_claims(paper_dir / PUBLISHED_CLAIMS).claims
+    }
     target = out_dir / FIGURES_DIR
     return [
         *figures.save(
@@ -195,6 +248,16 @@ def run_figures(out_dir: Path) -> list[Path]:
             figures.longley_figure(series["years"], series["observed"], series["fitted"]),
             target,
             FIGURE_STEMS[1],
+        ),
+        *figures.save(
+            figures.coefficients_figure(
+                rossi["covariates"],
+                rossi["coefficients"],
+                rossi["standard_errors"],
+                [printed[f"rossi_coef_{name}"] for name in rossi["covariates"]],
+            ),
+            target,
+            FIGURE_STEMS[2],
         ),
     ]
 
