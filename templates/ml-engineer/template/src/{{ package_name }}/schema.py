@@ -9,9 +9,19 @@ schema, its 422 responses (which name the offending field) and the OpenAPI docum
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
-from typing import Annotated, Literal, get_args
+from dataclasses import dataclass
+from typing import Annotated, Literal, Self, get_args
 
-from pydantic import BaseModel, ConfigDict, Field, JsonValue, TypeAdapter, ValidationError
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    JsonValue,
+    TypeAdapter,
+    ValidationError,
+    model_validator,
+)
+from pydantic_core import ErrorDetails, InitErrorDetails, PydanticCustomError
 
 # Loan purposes the lender offers; the one-hot columns of the model follow this order.
 Purpose = Literal[
@@ -39,6 +49,46 @@ EXAMPLE_APPLICANT: dict[str, JsonValue] = {
     "age_band": "30-44",
     "applicant_id": "A-1029",
 }
+
+
+# The plausibility rule across fields. An income keyed with an extra zero passes every range
+# check on its own, but it leaves a signature: the loan asked for becomes a tiny share of the
+# stated income while the stated debt-to-income (the lender's own figure, from real payments)
+# still says the applicant carries real debt. Such a row is refused by the API (a 422 naming
+# the three fields) and dropped from training data, by this one rule.
+IMPLAUSIBLE = "implausible_application"
+MIN_LOAN_TO_INCOME = 0.03  # a loan under 3% of the stated annual income ...
+MIN_DEBT_TO_INCOME_CHECKED = 0.05  # ... by an applicant whose debt payments are 5%+ of income
+PLAUSIBILITY_FIELDS: tuple[str, ...] = ("annual_income", "loan_amount", "debt_to_income")
+
+
+def is_implausible(annual_income: float, loan_amount: float, debt_to_income: float) -> bool:
+    """True when income, loan amount and debt-to-income together look like a mistyped income."""
+    return (
+        loan_amount < MIN_LOAN_TO_INCOME * annual_income
+        and debt_to_income >= MIN_DEBT_TO_INCOME_CHECKED
+    )
+
+
+def _implausible(applicant: Applicant) -> ValidationError:
+    """One error per field of the rule, so a 422 names all three and says what to check."""
+    values = {field: float(getattr(applicant, field)) for field in PLAUSIBILITY_FIELDS}
+    message = (
+        f"implausible combination: a loan of {values['loan_amount']:g} is under"
+        f" {MIN_LOAN_TO_INCOME:.0%} of the stated annual income {values['annual_income']:g}"
+        f" at a debt-to-income of {values['debt_to_income']:g}; check the income for an extra"
+        " zero"
+    )
+    context = {**values, "min_loan_to_income": MIN_LOAN_TO_INCOME}
+    errors = [
+        InitErrorDetails(
+            type=PydanticCustomError(IMPLAUSIBLE, message, context),
+            loc=(field,),
+            input=values[field],
+        )
+        for field in PLAUSIBILITY_FIELDS
+    ]
+    return ValidationError.from_exception_data(type(applicant).__name__, errors)
 
 
 def _number(low: float, high: float, unit: str) -> object:
@@ -76,6 +126,12 @@ class Applicant(BaseModel):
     applicant_id: str | None = Field(
         default=None, max_length=64, description="caller's reference; echoed, never scored"
     )
+
+    @model_validator(mode="after")
+    def _plausible(self) -> Self:
+        if is_implausible(self.annual_income, self.loan_amount, self.debt_to_income):
+            raise _implausible(self)
+        return self
 
 
 class Prediction(BaseModel):
@@ -129,9 +185,45 @@ def validate_records(
     try:
         return _ROWS.validate_python(rows)
     except ValidationError as error:
-        problems = []
-        for issue in error.errors():
-            row, *where = issue["loc"]
-            field = ".".join(str(part) for part in where) or "(row)"
-            problems.append(f"row {row}, field '{field}': {issue['msg']}")
-        raise ContractError(problems[:max_shown], total=len(problems)) from None
+        raise _contract_error(error.errors(), max_shown) from None
+
+
+def _contract_error(issues: list[ErrorDetails], max_shown: int) -> ContractError:
+    problems = []
+    for issue in issues:
+        row, *where = issue["loc"]
+        field = ".".join(str(part) for part in where) or "(row)"
+        problems.append(f"row {row}, field '{field}': {issue['msg']}")
+    return ContractError(problems[:max_shown], total=len(problems))
+
+
+@dataclass(frozen=True)
+class CleanedRows:
+    """Training rows that meet the contract, and the rows the plausibility rule set aside."""
+
+    applicants: list[Applicant]
+    kept: list[int]  # index in the raw rows of each applicant kept
+    implausible: list[int]  # index in the raw rows of each row dropped as implausible
+
+
+def clean_records(records: Iterable[Mapping[str, object]], max_shown: int = 10) -> CleanedRows:
+    """Validate training rows; drop the ones only the plausibility rule refuses.
+
+    A row that breaks a field's own rule (type, range, unknown field) still stops training
+    with a ContractError: that is a broken extract, not a typing slip to clean away.
+    """
+    rows = list(records)
+    implausible: set[int] = set()
+    try:
+        _ROWS.validate_python(rows)
+    except ValidationError as error:
+        broken = [issue for issue in error.errors() if issue["type"] != IMPLAUSIBLE]
+        if broken:
+            raise _contract_error(broken, max_shown) from None
+        implausible = {int(issue["loc"][0]) for issue in error.errors()}
+    kept = [index for index in range(len(rows)) if index not in implausible]
+    return CleanedRows(
+        applicants=_ROWS.validate_python([rows[index] for index in kept]),
+        kept=kept,
+        implausible=sorted(implausible),
+    )
