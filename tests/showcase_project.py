@@ -138,13 +138,6 @@ def make_project(dest: Path, store: TemplateStore, *, role: str = "ml-engineer")
         store=store,
     )
     (dest / "showcase.yml").write_text(MANIFEST)
-    readme = dest / "README.md"  # TEMPORARY until the role templates carry the markers
-    if "<!-- showcase:start -->" not in readme.read_text():
-        readme.write_text(
-            readme.read_text().replace(
-                "## The problem", "<!-- showcase:start -->\n<!-- showcase:end -->\n\n## The problem"
-            )
-        )
     (dest / "src" / "lab" / "model.py").write_text("MODEL = 1\n")
     (dest / "configs").mkdir(exist_ok=True)
     (dest / "configs" / "train.toml").write_text("seed = 1\n")

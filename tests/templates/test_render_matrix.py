@@ -25,12 +25,14 @@ CONTRACT = {
     ".copier-answers.yml",
     ".editorconfig",
     ".github/workflows/ci.yml",
+    ".github/workflows/pages.yml",
     ".gitignore",
     ".pre-commit-config.yaml",
     "LICENSE",
     "Makefile",
     "README.md",
     "pyproject.toml",
+    "showcase.yml",
 }
 LICENSE_FIRST_LINES = {
     "MIT": "MIT License",
