@@ -1,23 +1,25 @@
 """Reading the evidence a manifest names: values, where each came from, and whether it is fresh.
 
-The freshness rule is the one the generated repository's own ``<package>.evidence`` module
-applies when it stamps (same walk of ``sources``, same hashes), so ``make evidence`` and
+The freshness rule is the generated repository's own ``<package>.evidence`` module, loaded from
+the bundled templates (same walk of ``sources``, same hashes), so ``make evidence`` and
 ``scaffold showcase --check`` can never disagree about what is stale.
 """
 
 from __future__ import annotations
 
 import csv
-import hashlib
+import importlib.util
 import io
 import json
 import subprocess
 from dataclasses import dataclass
 from pathlib import Path
+from types import ModuleType
 from typing import Any
 
 from scaffolder.errors import ShowcaseError
 from scaffolder.showcase.manifest import CLAIM_KINDS, Headline, Item, Manifest
+from scaffolder.store import TemplateStore
 
 CLAIM_COLUMNS = ("claim", "kind", "published", "reproduced", "tolerance", "status")
 _PNG = b"\x89PNG\r\n\x1a\n"
@@ -55,29 +57,34 @@ class Number:
     stamp: Stamp | None
 
 
+def _stamp_module() -> ModuleType:
+    """The generated repositories' own ``evidence`` module, from the bundled templates.
+
+    One source of truth for which files a source folder holds and how they are hashed: the
+    module ``make evidence`` runs to stamp is the very one used here to check the stamp.
+    """
+    path = TemplateStore.installed().templates_dir / "_shared" / "evidence.py"
+    spec = importlib.util.spec_from_file_location("scaffolder_stamp_rule", path)
+    if spec is None or spec.loader is None:
+        raise ShowcaseError(f"{path} is missing; reinstall scaffolder")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+_STAMP = _stamp_module()
+
+
 def sha256(path: Path) -> str:
-    return hashlib.sha256(path.read_bytes()).hexdigest()
+    return str(_STAMP.sha256(path))
 
 
 def source_files(root: Path, paths: tuple[str, ...]) -> list[Path]:
-    """Every file under ``paths``: folders walked, caches and hidden entries skipped."""
-    found: set[Path] = set()
-    for name in paths:
-        path = root / name
-        if path.is_file():
-            found.add(path)
-        elif path.is_dir():
-            for child in path.rglob("*"):
-                parts = child.relative_to(root).parts
-                hidden = any(p.startswith(".") or p == "__pycache__" for p in parts)
-                if child.is_file() and not hidden and child.suffix not in {".pyc", ".pyo"}:
-                    found.add(child)
-        else:
-            raise ShowcaseError(
-                f"showcase.yml names the source {name!r}, which does not exist; "
-                "fix the item's `sources:`"
-            )
-    return sorted(found)
+    """Every file under ``paths`` (folders walked, caches and hidden entries skipped)."""
+    try:
+        return list(_STAMP.source_files(root, list(paths)))
+    except FileNotFoundError as exc:
+        raise ShowcaseError(f"{exc}; fix the item's `sources:`") from None
 
 
 class Evidence:
