@@ -132,7 +132,11 @@ def render_card(
         for i, (value, label) in enumerate(shown):
             x = MARGIN + i * column
             text((x, 400), _ellipsize(draw, value, value_font, column - 24), value_font, INK)
-            text((x, 480), _ellipsize(draw, label, label_font, column - 24), label_font, MUTED)
+            lines = _wrap(draw, label, label_font, column - 24)
+            if len(lines) > 2:
+                lines = [lines[0], _ellipsize(draw, " ".join(lines[1:]), label_font, column - 24)]
+            for row, line in enumerate(lines):
+                text((x, 480 + 34 * row), line, label_font, MUTED)
     footer = _font(REGULAR, 22)
     text((MARGIN, HEIGHT - 60), "made with scaffold showcase", footer, MUTED)
     out = io.BytesIO()
