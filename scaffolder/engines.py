@@ -87,18 +87,25 @@ class CopierEngine:
 
         from scaffolder.engine import _call
 
-        worker = _call(
-            run_copy,
-            str(template),
-            out,
-            data=dict(data),
-            defaults=not interactive,
-            settings=Settings(),
-            unsafe=hooks or extensions,
-            skip_tasks=not hooks,
-            quiet=True,
-            cleanup_on_error=False,  # the caller owns out
-        )
+        try:
+            worker = _call(
+                run_copy,
+                str(template),
+                out,
+                data=dict(data),
+                defaults=not interactive,
+                settings=Settings(),
+                unsafe=hooks or extensions,
+                skip_tasks=not hooks,
+                quiet=True,
+                cleanup_on_error=False,  # the caller owns out
+            )
+        except Exception as exc:
+            from jinja2 import TemplateError
+
+            if not isinstance(exc, ScaffolderError | TemplateError):
+                raise
+            raise ScaffolderError(_render_message(exc)) from exc
         questions = worker.template.questions_data
         answers = {
             key: value
@@ -208,13 +215,19 @@ def _check_paths(repo: Path, context: dict[str, Any]) -> None:
     root = Path(find_template(repo, env))
     for path in [root, *sorted(root.rglob("*"))]:
         relative = path.relative_to(repo).as_posix()
-        rendered = env.from_string(relative).render(**context)
-        parts = PurePosixPath(rendered.replace("\\", "/")).parts
-        if rendered.startswith(("/", "\\")) or ".." in parts or not parts or ":" in parts[0]:
+        # Cookiecutter joins each rendered name onto its folder: an absolute one replaces it.
+        names = [env.from_string(name).render(**context) for name in relative.split("/")]
+        if any(_escapes(name) for name in names) or not names[0].strip():
             raise ScaffolderError(
-                f"the template would write {rendered!r} (from {relative}), outside the new "
-                "project; refused, nothing was written"
+                f"the template would write {'/'.join(names)!r} (from {relative}), outside the "
+                "new project; refused, nothing was written"
             )
+
+
+def _escapes(name: str) -> bool:
+    """A rendered file name that leaves its folder: absolute, a drive, or through ``..``."""
+    parts = PurePosixPath(name.replace("\\", "/")).parts
+    return name.startswith(("/", "\\")) or ".." in parts or (bool(parts) and ":" in parts[0])
 
 
 @contextmanager
@@ -235,11 +248,19 @@ def _template_imports(repo: Path, *, allowed: bool) -> Iterator[None]:
                 del sys.modules[name]
 
 
+def _render_message(exc: Exception) -> str:
+    if isinstance(exc, ScaffolderError):
+        return exc.message
+    detail = str(exc) or type(exc).__name__
+    where = getattr(exc, "name", None) or getattr(exc, "filename", None)
+    if where and getattr(exc, "lineno", None):
+        detail = f"{where} line {exc.lineno}: {detail}"  # type: ignore[attr-defined]
+    return " ".join(f"the template failed to render: {detail}".split())
+
+
 def _cookiecutter_message(exc: Exception) -> str:
     from cookiecutter.exceptions import UndefinedVariableInTemplate
 
     if isinstance(exc, UndefinedVariableInTemplate):
-        detail = f"{exc.message}: {exc.error.message}"
-    else:
-        detail = str(exc) or type(exc).__name__
-    return " ".join(f"the template failed to render: {detail}".split())
+        exc = exc.error if isinstance(exc.error, Exception) else exc
+    return _render_message(exc)
