@@ -11,6 +11,7 @@ from packaging.version import InvalidVersion, Version
 
 from scaffolder.answers_input import yaml_error_line
 from scaffolder.errors import AnswersFileError
+from scaffolder.record import has_record
 from scaffolder.store import CANONICAL_URL
 
 ANSWERS_FILE = ".copier-answers.yml"
@@ -35,7 +36,7 @@ def find_project(start: Path) -> Path:
     missing answers file :func:`read_answers` then reports.
     """
     for folder in (start, *start.parents):
-        if (folder / ANSWERS_FILE).is_file():
+        if (folder / ANSWERS_FILE).is_file() or has_record(folder):
             return folder
         if (folder / ".git").exists():
             return folder

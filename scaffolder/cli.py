@@ -171,13 +171,39 @@ def new(
     setup: Annotated[
         bool, typer.Option("--setup", help="Then install the environment and git hooks.")
     ] = False,
+    template: Annotated[
+        str | None,
+        typer.Option(
+            "--template", "-t", help="A Copier or Cookiecutter template: a folder or git repo."
+        ),
+    ] = None,
+    vcs_ref: Annotated[
+        str | None,
+        typer.Option("--vcs-ref", help="--template's tag, branch or commit (default: newest tag)."),
+    ] = None,
+    directory: Annotated[
+        str | None, typer.Option("--directory", help="--template's folder holding the template.")
+    ] = None,
+    engine: Annotated[
+        Literal["copier", "cookiecutter"] | None,
+        typer.Option("--engine", help="Engine for a --template that has both kinds."),
+    ] = None,
+    trust: Annotated[
+        bool, typer.Option("--trust", help="Let --template run its hooks, tasks and extensions.")
+    ] = False,
 ) -> None:
-    """Create a new repository from a role's template."""
+    """Create a new repository from a role's template, or from any Copier or Cookiecutter
+    template (--template)."""
     from scaffolder.answers_input import collect_answers
-    from scaffolder.generate import generate
 
     if pretend and setup:
         raise InvalidAnswersError("--pretend writes nothing for --setup to install; drop one")
+    if template is None and (vcs_ref or directory or engine or trust):
+        raise InvalidAnswersError(
+            "--vcs-ref, --directory, --engine and --trust go with --template SRC; add it"
+        )
+    if template is not None and role is not None:
+        raise InvalidAnswersError("give --role or --template, not both")
     answers = collect_answers(data or [], data_file)
     interactive = not defaults and sys.stdin.isatty()
     if not defaults and not interactive:
@@ -185,18 +211,42 @@ def new(
             "no terminal to ask questions on; pass --defaults (with --role and any "
             "--data key=value) to answer without prompts"
         )
-    made = generate(
-        dest, role=role, data=answers, interactive=interactive, pretend=pretend, git=not no_git
-    )
+    if template is not None:
+        from scaffolder.thirdparty import new_from_template
+
+        made = new_from_template(
+            dest, template=template, vcs_ref=vcs_ref, directory=directory, engine=engine,
+            data=answers, interactive=interactive, pretend=pretend, git=not no_git, trust=trust,
+        )  # fmt: skip
+    else:
+        from scaffolder.generate import generate
+
+        made = generate(
+            dest, role=role, data=answers, interactive=interactive, pretend=pretend, git=not no_git
+        )
+    if made.pretend and template is not None:
+        for name in made.files:
+            typer.echo(name)
+        _err(f"pretend: nothing was written; {made.dest} would hold the {made.role}")
+        return
     if made.pretend:
         _err(f"pretend: nothing was written; {made.dest} would hold the {made.role} template")
         return
     commit = " and committed them" if made.committed else ""
-    typer.echo(
-        f"Created {made.dest}: {len(made.files)} files from the {made.role} template{commit}."
-    )
+    if template is not None:
+        typer.echo(f"Created {made.dest}: {len(made.files)} files from the {made.role}{commit}.")
+        if setup and not (made.dest / "Makefile").is_file():
+            _err("--setup: the template made no Makefile with a setup target; see its README")
+            return
+        if not setup:
+            typer.echo(f"Next: cd {_shown(made.dest)} (scaffold update brings template changes)")
+            return
+    else:
+        typer.echo(
+            f"Created {made.dest}: {len(made.files)} files from the {made.role} template{commit}."
+        )
     if setup:
-        identity = (made.answers["author_name"], made.answers["author_email"])
+        identity = (made.answers.get("author_name", ""), made.answers.get("author_email", ""))
         _setup(made.dest, commit_as=identity if made.committed else None)
         typer.echo(f"Next: cd {_shown(made.dest)} && make check && make run")
     else:
@@ -226,13 +276,17 @@ def update(
     pretend: Annotated[
         bool, typer.Option("--pretend", help="Show what would change; change nothing.")
     ] = False,
+    trust: Annotated[
+        bool,
+        typer.Option("--trust", help="Let a --template project's Jinja extensions load."),
+    ] = False,
 ) -> None:
     """Bring template improvements into a generated repository, keeping your changes."""
     from scaffolder.answers_input import parse_pairs
     from scaffolder.update import update as run_update
 
     changes = parse_pairs(data or [])
-    result = run_update(path, to=to, data=changes, conflict=conflict, pretend=pretend)
+    result = run_update(path, to=to, data=changes, conflict=conflict, pretend=pretend, trust=trust)
     if result.up_to_date:
         typer.echo(f"{result.project} is up to date (template {result.to_version}).")
         return

@@ -30,6 +30,7 @@ from scaffolder.errors import (
     UnresolvedConflictsError,
     disk_full_reported,
 )
+from scaffolder.record import has_record
 from scaffolder.roles import get_role
 from scaffolder.store import TemplateStore
 
@@ -42,12 +43,9 @@ class Status:
     """Where a project stands against the installed templates."""
 
     project: Path
-    current: Version
-    latest: Version
-
-    @property
-    def up_to_date(self) -> bool:
-        return self.current >= self.latest
+    current: Version | str  # a role's template version, or a third-party template's ref
+    latest: Version | str
+    up_to_date: bool
 
 
 @dataclass(frozen=True)
@@ -55,8 +53,8 @@ class Updated:
     """What ``update`` did."""
 
     project: Path
-    from_version: Version
-    to_version: Version
+    from_version: Version | str  # a role's template version, or a third-party template's ref
+    to_version: Version | str
     changed: list[str] = field(default_factory=list)
     conflicts: list[str] = field(default_factory=list)
     pretend: bool = False
@@ -75,14 +73,19 @@ def status(path: Path, *, store: TemplateStore | None = None) -> Status:
     A project ahead of this scaffolder, or holding the last update's unresolved conflicts,
     is an error (its own exit code), not a status.
     """
-    store = store or TemplateStore.installed()
     project = _project_dir(path)
+    if has_record(project):  # made by scaffold new --template
+        from scaffolder import thirdparty
+
+        return thirdparty.status(project)
+    store = store or TemplateStore.installed()
     answers = read_answers(project)
     latest = Version(store.version)
     if answers.version > latest:
         raise _ahead(answers, store)
     _check_resolved(project)
-    return Status(project=project, current=answers.version, latest=latest)
+    current = answers.version
+    return Status(project=project, current=current, latest=latest, up_to_date=current >= latest)
 
 
 def update(
@@ -93,15 +96,23 @@ def update(
     conflict: Conflict = "inline",
     pretend: bool = False,
     store: TemplateStore | None = None,
+    trust: bool = False,
 ) -> Updated:
     """Bring template changes from the project's version up to ``to`` (default: installed).
 
     ``data`` changes answers on the way (``license=Apache-2.0``, ``container=true``): the
     project is merged as if it had been generated with them, at the same or a newer version.
+    ``trust`` lets a third-party template's Jinja extensions load in the renders.
     """
+    project = _project_dir(path)
+    if has_record(project):  # made by scaffold new --template
+        from scaffolder import thirdparty
+
+        return thirdparty.update(
+            project, to=to, data=data or {}, conflict=conflict, pretend=pretend, trust=trust
+        )
     store = store or TemplateStore.installed()
     gitrepo.require_git()
-    project = _project_dir(path)
     answers = read_answers(project)
     new_answers = _changed_answers(data or {}, answers, store)
     target = _target_version(to, answers, store)

@@ -1,0 +1,266 @@
+"""One interface, two engines: render a third-party Copier or Cookiecutter template.
+
+:class:`TemplateEngine` is all the rest of scaffolder knows of a third-party template engine:
+its questions, and a render of one template folder into an empty folder. The same call serves
+``scaffold new`` (prompts, and with trust the template's hooks or tasks) and the replays an
+update makes (recorded answers, and never a hook or a task: ``hooks=False``). Jinja extensions
+load only when ``extensions`` is true, which the trust gate decides.
+
+Both libraries are imported lazily: they cost hundreds of milliseconds.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path, PurePosixPath
+from typing import Any, Protocol
+
+from scaffolder.errors import ScaffolderError
+from scaffolder.sources import COOKIECUTTER_FILE, EngineName
+from scaffolder.trust import copier_settings
+
+
+@dataclass(frozen=True)
+class Rendered:
+    """A render: the project's folder (inside the folder rendered into) and its answers."""
+
+    project: Path
+    answers: dict[str, Any]
+
+
+@dataclass(frozen=True)
+class Origin:
+    """What a render says it came from (stable across renders, never a temporary path)."""
+
+    source: str
+    ref: str
+
+
+class TemplateEngine(Protocol):
+    name: EngineName
+
+    def questions(self, template: Path) -> list[str]:
+        """The answer keys the template asks for."""
+        ...
+
+    def render(
+        self,
+        template: Path,
+        out: Path,
+        *,
+        origin: Origin,
+        data: Mapping[str, Any],
+        interactive: bool,
+        hooks: bool,
+        extensions: bool,
+    ) -> Rendered:
+        """Render ``template`` into the empty folder ``out``."""
+        ...
+
+
+def get_engine(name: EngineName) -> TemplateEngine:
+    return CopierEngine() if name == "copier" else CookiecutterEngine()
+
+
+class CopierEngine:
+    name: EngineName = "copier"
+
+    def questions(self, template: Path) -> list[str]:
+        return sorted(k for k in copier_settings(template) if not str(k).startswith("_"))
+
+    def render(
+        self,
+        template: Path,
+        out: Path,
+        *,
+        origin: Origin,
+        data: Mapping[str, Any],
+        interactive: bool,
+        hooks: bool,
+        extensions: bool,
+    ) -> Rendered:
+        from copier import Settings, run_copy
+
+        from scaffolder.engine import _call
+
+        try:
+            worker = _call(
+                run_copy,
+                str(template),
+                out,
+                data=dict(data),
+                defaults=not interactive,
+                settings=Settings(),
+                unsafe=hooks or extensions,
+                skip_tasks=not hooks,
+                quiet=True,
+                cleanup_on_error=False,  # the caller owns out
+            )
+        except Exception as exc:
+            from jinja2 import TemplateError
+
+            if not isinstance(exc, ScaffolderError | TemplateError):
+                raise
+            raise ScaffolderError(_render_message(exc)) from exc
+        questions = worker.template.questions_data
+        answers = {
+            key: value
+            for key, value in worker.answers.combined.items()
+            if key in questions
+            and not str(key).startswith("_")
+            and not (isinstance(questions[key], dict) and questions[key].get("secret"))
+        }
+        _stamp_copier_answers(out / worker.answers_relpath, origin)
+        return Rendered(project=out, answers=json.loads(json.dumps(answers, default=str)))
+
+
+def _stamp_copier_answers(path: Path, origin: Origin) -> None:
+    """Name the real source in Copier's answers file, not the throwaway checkout it rendered."""
+    if not path.is_file():
+        return
+    lines = path.read_text(encoding="utf-8").splitlines(keepends=True)
+    stamped = {"_src_path": origin.source, "_commit": origin.ref}
+    kept = [line for line in lines if line.split(":", 1)[0] not in stamped]
+    added = [f"{key}: {json.dumps(value)}\n" for key, value in stamped.items() if value]
+    at = next((i for i, line in enumerate(kept) if not line.startswith("#")), len(kept))
+    path.write_text("".join(kept[:at] + added + kept[at:]), encoding="utf-8")
+
+
+class CookiecutterEngine:
+    name: EngineName = "cookiecutter"
+
+    def questions(self, template: Path) -> list[str]:
+        context = json.loads((template / COOKIECUTTER_FILE).read_text("utf-8"))
+        return sorted(k for k in context if not str(k).startswith("_"))
+
+    def render(
+        self,
+        template: Path,
+        out: Path,
+        *,
+        origin: Origin,
+        data: Mapping[str, Any],
+        interactive: bool,
+        hooks: bool,
+        extensions: bool,
+    ) -> Rendered:
+        try:
+            return self._render(template, out, origin, data, interactive, hooks, extensions)
+        except ScaffolderError:
+            raise
+        except Exception as exc:
+            from cookiecutter.exceptions import CookiecutterException
+            from jinja2 import TemplateError
+
+            if isinstance(exc, CookiecutterException | TemplateError | ValueError | ImportError):
+                raise ScaffolderError(_cookiecutter_message(exc)) from exc
+            raise
+
+    def _render(
+        self,
+        template: Path,
+        out: Path,
+        origin: Origin,
+        data: Mapping[str, Any],
+        interactive: bool,
+        hooks: bool,
+        extensions: bool,
+    ) -> Rendered:
+        from cookiecutter.generate import generate_context, generate_files
+        from cookiecutter.hooks import run_pre_prompt_hook
+        from cookiecutter.prompt import prompt_for_config
+
+        repo = Path(run_pre_prompt_hook(str(template))) if hooks else template
+        with _template_imports(repo, allowed=extensions):
+            context = generate_context(
+                context_file=str(repo / COOKIECUTTER_FILE),
+                default_context={},
+                extra_context=dict(data),
+            )
+            settings = context["cookiecutter"]
+            if {"template", "templates"} & set(settings):
+                raise ScaffolderError(
+                    f"{origin.source} holds several templates; choose one with --directory DIR"
+                )
+            if not extensions:
+                settings.pop("_extensions", None)
+            context["_cookiecutter"] = {k: v for k, v in settings.items() if not k.startswith("_")}
+            settings.update(prompt_for_config(context, no_input=not interactive))
+            settings.update(
+                _template=origin.source, _output_dir=str(out), _repo_dir=origin.source,
+                _checkout=origin.ref or None,
+            )  # fmt: skip
+            _check_paths(repo, context)
+            project = Path(
+                generate_files(
+                    repo_dir=str(repo), context=context, output_dir=str(out), accept_hooks=hooks
+                )
+            )
+        answers = {k: v for k, v in settings.items() if not k.startswith("_")}
+        if project.parent.resolve() != out.resolve():
+            raise ScaffolderError(f"the template rendered its project outside {out}; refused")
+        return Rendered(project=project, answers=json.loads(json.dumps(answers, default=str)))
+
+
+def _check_paths(repo: Path, context: dict[str, Any]) -> None:
+    """Refuse a render whose file names leave the project (``..``, an absolute path)."""
+    from cookiecutter.find import find_template
+    from cookiecutter.utils import create_env_with_context
+
+    env = create_env_with_context(context)
+    root = Path(find_template(repo, env))
+    for path in [root, *sorted(root.rglob("*"))]:
+        relative = path.relative_to(repo).as_posix()
+        # Cookiecutter joins each rendered name onto its folder: an absolute one replaces it.
+        names = [env.from_string(name).render(**context) for name in relative.split("/")]
+        if any(_escapes(name) for name in names) or not names[0].strip():
+            raise ScaffolderError(
+                f"the template would write {'/'.join(names)!r} (from {relative}), outside the "
+                "new project; refused, nothing was written"
+            )
+
+
+def _escapes(name: str) -> bool:
+    """A rendered file name that leaves its folder: absolute, a drive, or through ``..``."""
+    parts = PurePosixPath(name.replace("\\", "/")).parts
+    return name.startswith(("/", "\\")) or ".." in parts or (bool(parts) and ":" in parts[0])
+
+
+@contextmanager
+def _template_imports(repo: Path, *, allowed: bool) -> Iterator[None]:
+    """Let the template import its own modules (``local_extensions``) only when ``allowed``;
+    forget them afterwards, so the next render (another version) imports its own."""
+    before = set(sys.modules)
+    if allowed:
+        sys.path.insert(0, str(repo))
+    try:
+        yield
+    finally:
+        if allowed:
+            sys.path.remove(str(repo))
+        for name in set(sys.modules) - before:
+            module_file = getattr(sys.modules[name], "__file__", None) or ""
+            if module_file.startswith(str(repo)):
+                del sys.modules[name]
+
+
+def _render_message(exc: Exception) -> str:
+    if isinstance(exc, ScaffolderError):
+        return exc.message
+    detail = str(exc) or type(exc).__name__
+    where = getattr(exc, "name", None) or getattr(exc, "filename", None)
+    if where and getattr(exc, "lineno", None):
+        detail = f"{where} line {exc.lineno}: {detail}"  # type: ignore[attr-defined]
+    return " ".join(f"the template failed to render: {detail}".split())
+
+
+def _cookiecutter_message(exc: Exception) -> str:
+    from cookiecutter.exceptions import UndefinedVariableInTemplate
+
+    if isinstance(exc, UndefinedVariableInTemplate):
+        exc = exc.error if isinstance(exc.error, Exception) else exc
+    return _render_message(exc)

@@ -1,0 +1,265 @@
+"""``scaffold new --template SRC`` and the update of what it made: any Copier or Cookiecutter
+template, with the built-in roles' guarantees.
+
+``new`` renders into a staging folder beside the destination (nothing is left on failure or
+Ctrl-C), records the template's source, version and answers in the project
+(:mod:`scaffolder.record`), then makes the first commit. Template code (hooks, tasks,
+migrations, Jinja extensions) runs only with ``--trust`` (:mod:`scaffolder.trust`).
+
+``update`` renders the recorded version and the new one with the recorded answers into
+throwaway folders, running no hook or task, and merges the difference into a staged copy of the
+project (:mod:`scaffolder.merge`); only the finished result reaches the user's tree, and the
+record moves with it.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import tempfile
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any
+
+from scaffolder import gitrepo
+from scaffolder.engines import Origin, TemplateEngine, get_engine
+from scaffolder.errors import InvalidAnswersError, ScaffolderError, disk_full_reported
+from scaffolder.generate import (
+    STAGING_PREFIX,
+    Generated,
+    _check_destination,
+    _git_identity,
+    _make_parents,
+    _move_into_place,
+)
+from scaffolder.merge import files, merge_renders
+from scaffolder.record import RECORD_FILE, TemplateRecord, read_record, write_record
+from scaffolder.sources import (
+    EngineName,
+    Source,
+    SourceError,
+    TemplateRef,
+    checked_out,
+    detect_engine,
+    locate,
+    resolve,
+)
+from scaffolder.trust import code_routes, require_trust
+from scaffolder.update import (
+    Status,
+    Updated,
+    _check_repository,
+    _check_resolved,
+    _shown,
+)
+
+FALLBACK_AUTHOR = ("scaffold", "scaffold@localhost")
+
+
+def new_from_template(
+    dest: Path,
+    *,
+    template: str,
+    vcs_ref: str | None = None,
+    directory: str | None = None,
+    engine: EngineName | None = None,
+    data: Mapping[str, Any] | None = None,
+    interactive: bool = False,
+    pretend: bool = False,
+    git: bool = True,
+    trust: bool = False,
+) -> Generated:
+    """Render the template ``template`` names into the new folder ``dest``."""
+    dest = Path(os.path.abspath(dest.expanduser()))  # noqa: PTH100
+    _check_destination(dest)
+    gitrepo.require_git()
+    source = locate(template)
+    version = resolve(source, vcs_ref)
+    answers = dict(data or {})
+    with checked_out(source, version, directory) as folder:
+        name = detect_engine(folder, engine, source.shown)
+        require_trust(code_routes(folder, name), trust, source.shown)
+        chosen = get_engine(name)
+        _check_keys(answers, chosen, folder)
+        origin = Origin(source=source.shown, ref=version.ref)
+        label = f"{name} template {source.location.name} {version.ref}".rstrip()
+        if pretend:
+            with tempfile.TemporaryDirectory(prefix="scaffold-pretend-") as scratch:
+                rendered = chosen.render(
+                    folder, Path(scratch), origin=origin, data=answers,
+                    interactive=interactive, hooks=False, extensions=trust,
+                )  # fmt: skip
+                listed = sorted(files(rendered.project))
+            return Generated(dest, label, rendered.answers, files=listed, pretend=True)
+        record = TemplateRecord(
+            source=source.shown, ref=version.ref, commit=version.commit, engine=name,
+            directory=directory, answers={},
+        )  # fmt: skip
+        with disk_full_reported():
+            return _new_staged(dest, folder, chosen, origin, record, answers, label,
+                               interactive=interactive, git=git, trust=trust)  # fmt: skip
+
+
+def _new_staged(
+    dest: Path,
+    folder: Path,
+    engine: TemplateEngine,
+    origin: Origin,
+    record: TemplateRecord,
+    answers: dict[str, Any],
+    label: str,
+    *,
+    interactive: bool,
+    git: bool,
+    trust: bool,
+) -> Generated:
+    created_parents = _make_parents(dest.parent)
+    staging = Path(tempfile.mkdtemp(prefix=STAGING_PREFIX, dir=dest.parent))
+    try:
+        out = staging / "render"
+        out.mkdir()
+        rendered = engine.render(
+            folder, out, origin=origin, data=answers, interactive=interactive,
+            hooks=trust, extensions=trust,
+        )  # fmt: skip
+        project = rendered.project
+        write_record(project, record.moved_to(record.ref, record.commit, rendered.answers))
+        if git:
+            identity = _git_identity()
+            gitrepo.init_and_commit(
+                project,
+                author_name=identity.get("author_name", FALLBACK_AUTHOR[0]),
+                author_email=identity.get("author_email", FALLBACK_AUTHOR[1]),
+            )
+        listed = sorted(files(project))
+        _move_into_place(project, dest)
+    except BaseException:
+        shutil.rmtree(staging, ignore_errors=True)
+        for parent in created_parents:
+            shutil.rmtree(parent, ignore_errors=True)
+        raise
+    shutil.rmtree(staging, ignore_errors=True)
+    return Generated(dest, label, rendered.answers, files=listed, committed=git)
+
+
+def _check_keys(answers: Mapping[str, Any], engine: TemplateEngine, folder: Path) -> None:
+    known = engine.questions(folder)
+    unknown = sorted(set(answers) - set(known))
+    if unknown:
+        raise InvalidAnswersError(
+            f"unknown answer key {unknown[0]!r}; the template asks for: "
+            f"{', '.join(known) or 'nothing'}"
+        )
+
+
+def _versioned_source(record: TemplateRecord, project: Path) -> Source:
+    source = locate(record.source)
+    if not source.repo or record.commit is None:
+        raise SourceError(
+            f"{project} was made from the folder {record.source}, which keeps no versions; "
+            "an update needs the template in a git repository with tags"
+        )
+    return source
+
+
+def status(project: Path) -> Status:
+    """Where a project made from a third-party template stands against its source."""
+    record = read_record(project)
+    _check_resolved(project)
+    newest = resolve(_versioned_source(record, project), None)
+    return Status(
+        project=project, current=record.ref, latest=newest.ref,
+        up_to_date=newest.commit == record.commit,
+    )  # fmt: skip
+
+
+def update(
+    project: Path,
+    *,
+    to: str | None,
+    data: Mapping[str, Any],
+    conflict: str,
+    pretend: bool,
+    trust: bool,
+) -> Updated:
+    """Merge the template's change from the recorded version to ``to`` into ``project``."""
+    if conflict != "inline":
+        raise ScaffolderError(
+            "--conflict rej is for the built-in roles; a third-party template's conflicts are "
+            "git conflicts in the files (git status lists them)"
+        )
+    gitrepo.require_git()
+    record = read_record(project)
+    source = _versioned_source(record, project)
+    target = resolve(source, to)
+    _check_resolved(project)
+    old = TemplateRef(ref=record.ref, commit=record.commit)
+    with (
+        checked_out(source, old, record.directory) as old_folder,
+        checked_out(source, target, record.directory) as new_folder,
+    ):
+        engine = get_engine(record.engine)
+        _check_keys(data, engine, new_folder)
+        changed = {k: v for k, v in data.items() if str(record.answers.get(k)) != str(v)}
+        if target.commit == record.commit and not changed:
+            return Updated(project, record.ref, record.ref, pretend=pretend)
+        _check_repository(project)
+        # Replays run no hook or task; a Jinja extension is code too, loaded only with trust.
+        routes = [r for f in (old_folder, new_folder) for r in code_routes(f, record.engine)]
+        require_trust([r for r in routes if r.renders], trust, source.shown)
+        with disk_full_reported(), tempfile.TemporaryDirectory(prefix="scaffold-replay-") as tmp:
+            renders = []
+            for name, folder, ref, answers in (
+                ("base", old_folder, record.ref, record.answers),
+                ("theirs", new_folder, target.ref, {**record.answers, **changed}),
+            ):
+                out = Path(tmp, name)
+                out.mkdir()
+                renders.append(
+                    engine.render(
+                        folder, out, origin=Origin(source.shown, ref), data=answers,
+                        interactive=False, hooks=False, extensions=trust,
+                    )
+                )  # fmt: skip
+            base, theirs = renders
+            moved = record.moved_to(target.ref, target.commit, theirs.answers)
+            return _merge_staged(project, base.project, theirs.project, record, moved, changed,
+                                 pretend=pretend)  # fmt: skip
+
+
+def _merge_staged(
+    project: Path,
+    base: Path,
+    theirs: Path,
+    record: TemplateRecord,
+    moved: TemplateRecord,
+    changed: dict[str, Any],
+    *,
+    pretend: bool,
+) -> Updated:
+    with gitrepo.staged(project) as stage:
+        merged = merge_renders(
+            base, theirs, stage.project, tree=stage.tree, prefix=stage.prefix, skip={RECORD_FILE}
+        )
+        write_record(stage.project, moved)
+        result = Updated(
+            project,
+            record.ref,
+            moved.ref,
+            changed=sorted(gitrepo.uncommitted(stage.project)),
+            conflicts=sorted(merged.conflicts),
+            pretend=pretend,
+            new_answers=changed,
+            dependencies_changed=bool(gitrepo.uncommitted(stage.project, "pyproject.toml")),
+        )
+        if pretend:
+            return result
+        changes = gitrepo.staged_changes(stage)
+        refused = gitrepo.refused_paths(stage, changes)
+        if refused:
+            raise ScaffolderError(
+                f"the update would overwrite {_shown(refused)} in {stage.top}, which git does "
+                "not track (ignored files); move them out of the project, then update again"
+            )
+        gitrepo.apply_stage(stage, changes)
+    return result
