@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from scaffolder.answers import ANSWERS_FILE, read_answers
+from scaffolder.answers import find_project as project_root
 from scaffolder.errors import EXIT_OK, EXIT_SHOWCASE_STALE, ShowcaseError
 from scaffolder.showcase import readme
 from scaffolder.showcase.build import Built, build
@@ -38,13 +39,13 @@ class Report:
 
 
 def find_project(path: Path) -> Path:
-    """The generated repository holding ``path``: the nearest folder upward with answers."""
+    """The generated repository holding ``path``, found as ``update`` and ``check`` find it."""
     start = path.expanduser().absolute()
     if not start.exists():
         raise ShowcaseError(f"{start} does not exist; give the path of a generated repository")
-    for folder in (start, *start.parents):
-        if (folder / ANSWERS_FILE).is_file():
-            return folder
+    project = project_root(start if start.is_dir() else start.parent)
+    if (project / ANSWERS_FILE).is_file():
+        return project
     raise ShowcaseError(
         f"{start} is not in a repository made by scaffold new (no {ANSWERS_FILE} here or "
         "above); run scaffold showcase inside one"
