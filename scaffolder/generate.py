@@ -66,10 +66,10 @@ def generate(
     _check_dest_name(answers, dest, interactive)
     # abspath folds ".." away; resolve() would also follow a symlink the checks below refuse.
     dest = Path(os.path.abspath(dest.expanduser()))  # noqa: PTH100
-    _check_destination(dest)
+    check_destination(dest)
     gitrepo.require_git()  # Copier reads the templates' history through git, even with --no-git
 
-    user_defaults = {"project_name": dest.name, **_git_identity()}
+    user_defaults = {"project_name": dest.name, **git_identity()}
     if chosen is not None:
         answers["role"] = chosen.name
 
@@ -102,7 +102,7 @@ def _generate_staged(
     """Render into a staging folder beside ``dest``, commit there, then move it into place."""
     from scaffolder import engine
 
-    created_parents = _make_parents(dest.parent)
+    created_parents = make_parents(dest.parent)
     staging = Path(tempfile.mkdtemp(prefix=STAGING_PREFIX, dir=dest.parent))
     try:
         engine.render(
@@ -120,7 +120,7 @@ def _generate_staged(
             for p in staging.rglob("*")
             if p.is_file() and ".git" not in p.relative_to(staging).parts
         )
-        _move_into_place(staging, dest)
+        move_into_place(staging, dest)
     except BaseException:
         shutil.rmtree(staging, ignore_errors=True)
         for parent in created_parents:
@@ -155,7 +155,7 @@ def _check_dest_name(answers: Mapping[str, Any], dest: Path, interactive: bool) 
         raise InvalidNameError(error)
 
 
-def _check_destination(dest: Path) -> None:
+def check_destination(dest: Path) -> None:
     if os.pathsep in str(dest):
         # uv run and virtualenv put the project's .venv/bin on PATH, which this would split.
         raise DestinationError(
@@ -176,7 +176,7 @@ def _check_destination(dest: Path) -> None:
             break
 
 
-def _move_into_place(staging: Path, dest: Path) -> None:
+def move_into_place(staging: Path, dest: Path) -> None:
     """Make the staged project the destination, with the permissions a new folder would get."""
     umask = os.umask(0)
     os.umask(umask)
@@ -200,7 +200,7 @@ def _move_into_place(staging: Path, dest: Path) -> None:
         staging.rename(dest)
 
 
-def _make_parents(folder: Path) -> list[Path]:
+def make_parents(folder: Path) -> list[Path]:
     """Create ``folder`` and missing parents; return the top-most one created (for cleanup)."""
     missing = [p for p in [folder, *folder.parents] if not p.exists()]
     folder.mkdir(parents=True, exist_ok=True)
@@ -213,7 +213,7 @@ def _recorded_answers(project: Path) -> dict[str, Any]:
     return data
 
 
-def _git_identity() -> dict[str, str]:
+def git_identity() -> dict[str, str]:
     """The user's git name and email, as defaults for the author questions."""
     if shutil.which("git") is None:
         return {}

@@ -27,10 +27,10 @@ from scaffolder.errors import InvalidAnswersError, ScaffolderError, disk_full_re
 from scaffolder.generate import (
     STAGING_PREFIX,
     Generated,
-    _check_destination,
-    _git_identity,
-    _make_parents,
-    _move_into_place,
+    check_destination,
+    git_identity,
+    make_parents,
+    move_into_place,
 )
 from scaffolder.merge import files, merge_renders
 from scaffolder.record import RECORD_FILE, TemplateRecord, read_record, write_record
@@ -48,9 +48,9 @@ from scaffolder.trust import code_routes, require_trust
 from scaffolder.update import (
     Status,
     Updated,
-    _check_repository,
-    _check_resolved,
-    _shown,
+    check_repository,
+    check_resolved,
+    shown_path,
 )
 
 FALLBACK_AUTHOR = ("scaffold", "scaffold@localhost")
@@ -71,7 +71,7 @@ def new_from_template(
 ) -> Generated:
     """Render the template ``template`` names into the new folder ``dest``."""
     dest = Path(os.path.abspath(dest.expanduser()))  # noqa: PTH100
-    _check_destination(dest)
+    check_destination(dest)
     gitrepo.require_git()
     source = locate(template)
     version = resolve(source, vcs_ref)
@@ -113,7 +113,7 @@ def _new_staged(
     git: bool,
     trust: bool,
 ) -> Generated:
-    created_parents = _make_parents(dest.parent)
+    created_parents = make_parents(dest.parent)
     staging = Path(tempfile.mkdtemp(prefix=STAGING_PREFIX, dir=dest.parent))
     try:
         out = staging / "render"
@@ -125,14 +125,14 @@ def _new_staged(
         project = rendered.project
         write_record(project, record.moved_to(record.ref, record.commit, rendered.answers))
         if git:
-            identity = _git_identity()
+            identity = git_identity()
             gitrepo.init_and_commit(
                 project,
                 author_name=identity.get("author_name", FALLBACK_AUTHOR[0]),
                 author_email=identity.get("author_email", FALLBACK_AUTHOR[1]),
             )
         listed = sorted(files(project))
-        _move_into_place(project, dest)
+        move_into_place(project, dest)
     except BaseException:
         shutil.rmtree(staging, ignore_errors=True)
         for parent in created_parents:
@@ -165,7 +165,7 @@ def _versioned_source(record: TemplateRecord, project: Path) -> Source:
 def status(project: Path) -> Status:
     """Where a project made from a third-party template stands against its source."""
     record = read_record(project)
-    _check_resolved(project)
+    check_resolved(project)
     newest = resolve(_versioned_source(record, project), None)
     return Status(
         project=project, current=record.ref, latest=newest.ref,
@@ -192,7 +192,7 @@ def update(
     record = read_record(project)
     source = _versioned_source(record, project)
     target = resolve(source, to)
-    _check_resolved(project)
+    check_resolved(project)
     old = TemplateRef(ref=record.ref, commit=record.commit)
     with (
         checked_out(source, old, record.directory) as old_folder,
@@ -203,7 +203,7 @@ def update(
         changed = {k: v for k, v in data.items() if str(record.answers.get(k)) != str(v)}
         if target.commit == record.commit and not changed:
             return Updated(project, record.ref, record.ref, pretend=pretend)
-        _check_repository(project)
+        check_repository(project)
         # Replays run no hook or task; a Jinja extension is code too, loaded only with trust.
         routes = [r for f in (old_folder, new_folder) for r in code_routes(f, record.engine)]
         require_trust([r for r in routes if r.renders], trust, source.shown)
@@ -258,7 +258,7 @@ def _merge_staged(
         refused = gitrepo.refused_paths(stage, changes)
         if refused:
             raise ScaffolderError(
-                f"the update would overwrite {_shown(refused)} in {stage.top}, which git does "
+                f"the update would overwrite {shown_path(refused)} in {stage.top}, which git does "
                 "not track (ignored files); move them out of the project, then update again"
             )
         gitrepo.apply_stage(stage, changes)

@@ -83,7 +83,7 @@ def status(path: Path, *, store: TemplateStore | None = None) -> Status:
     latest = Version(store.version)
     if answers.version > latest:
         raise _ahead(answers, store)
-    _check_resolved(project)
+    check_resolved(project)
     current = answers.version
     return Status(project=project, current=current, latest=latest, up_to_date=current >= latest)
 
@@ -116,10 +116,10 @@ def update(
     answers = read_answers(project)
     new_answers = _changed_answers(data or {}, answers, store)
     target = _target_version(to, answers, store)
-    _check_resolved(project)
+    check_resolved(project)
     if target == answers.version and not new_answers:
         return Updated(project=project, from_version=target, to_version=target, pretend=pretend)
-    _check_repository(project)
+    check_repository(project)
     with disk_full_reported():
         return _staged_update(
             store, project, answers, target, new_answers, conflict=conflict, pretend=pretend
@@ -175,7 +175,7 @@ def _staged_update(
         changes = gitrepo.staged_changes(stage)
         refused = gitrepo.refused_paths(stage, changes)
         if refused:
-            shown = _shown(refused)
+            shown = shown_path(refused)
             raise ScaffolderError(
                 f"the update would overwrite {shown} in {stage.top}, which git does not track "
                 "(ignored files); move them out of the project, then run scaffold update again"
@@ -230,11 +230,11 @@ def _type_clash(
     return ""
 
 
-def _shown(paths: list[str]) -> str:
+def shown_path(paths: list[str]) -> str:
     return ", ".join(paths[:3]) + (f" and {len(paths) - 3} more" if len(paths) > 3 else "")
 
 
-def _check_resolved(project: Path) -> None:
+def check_resolved(project: Path) -> None:
     """Refuse to call a project up to date, or update it, while the last update's conflicts wait."""
     if gitrepo.toplevel(project) is None:
         return  # never updated: an update needs git
@@ -243,7 +243,7 @@ def _check_resolved(project: Path) -> None:
         count = len(pending)
         raise UnresolvedConflictsError(
             f"the last update left {count} unresolved conflict{'s' if count > 1 else ''} in "
-            f"{project}: {_shown(pending)}; resolve the markers (and delete any .rej file), "
+            f"{project}: {shown_path(pending)}; resolve the markers (and delete any .rej file), "
             "then commit"
         )
 
@@ -294,7 +294,7 @@ def _project_dir(path: Path) -> Path:
     return find_project(folder)
 
 
-def _check_repository(project: Path) -> None:
+def check_repository(project: Path) -> None:
     top = gitrepo.toplevel(project)
     if top is None:
         raise GitError(
@@ -306,7 +306,7 @@ def _check_repository(project: Path) -> None:
     pending = gitrepo.uncommitted(project)
     if pending:
         raise GitError(
-            f"{project} has uncommitted changes ({_shown(pending)}); commit or stash them, "
+            f"{project} has uncommitted changes ({shown_path(pending)}); commit or stash them, "
             "then run scaffold update"
         )
 
