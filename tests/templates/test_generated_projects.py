@@ -59,7 +59,9 @@ SHOWCASE_CASES = [case for case in CASES if case.values[1] == "defaults"]
 
 
 def sh(*args: str, cwd: Path) -> str:
-    env = {**os.environ, "UV_COMPILE_BYTECODE": "1"}
+    # uv on PATH, as the README tells a user to put it: the generated git hooks call `uv run`.
+    path = os.pathsep.join([str(Path(UV).resolve().parent), os.environ["PATH"]])
+    env = {**os.environ, "UV_COMPILE_BYTECODE": "1", "PATH": path}
     env.pop("VIRTUAL_ENV", None)  # the project's own environment, not the test runner's
     result = subprocess.run(args, cwd=cwd, env=env, capture_output=True, text=True, check=False)
     assert result.returncode == 0, f"{' '.join(args)} failed:\n{result.stdout}\n{result.stderr}"
