@@ -143,7 +143,8 @@ def expected_headline(project: Path) -> list[str]:
                 "total": total,
             }[key]
         spec = headline.get("format", "")
-        text = format(float(value), spec) if spec else str(value)  # as showcase.yml asks
+        number = float(value) if isinstance(value, str) else value  # as showcase reads it
+        text = format(number, spec) if spec else str(value)
         found.append(f"{text}\u2009{headline['unit']}" if headline.get("unit") else text)
     return found
 

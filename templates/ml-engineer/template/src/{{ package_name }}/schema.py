@@ -75,7 +75,7 @@ def _implausible(applicant: Applicant) -> ValidationError:
     values = {field: float(getattr(applicant, field)) for field in PLAUSIBILITY_FIELDS}
     message = (
         f"implausible combination: a loan of {values['loan_amount']:g} is under"
-        f" {MIN_LOAN_TO_INCOME:.0%} of the stated annual income {values['annual_income']:g}"
+        f" {MIN_LOAN_TO_INCOME * 100:.0f}% of the stated annual income {values['annual_income']:g}"
         f" at a debt-to-income of {values['debt_to_income']:g}; check the income for an extra"
         " zero"
     )
