@@ -112,3 +112,8 @@ def _git(cwd: Path, *args: str) -> str:
     return subprocess.run(
         ["git", *args], cwd=cwd, check=True, capture_output=True, text=True
     ).stdout
+
+
+def git(project: Path, *args: str) -> str:
+    """``git ARGS`` in ``project``; its output (fails the test on a non-zero exit)."""
+    return _git(project, *args)

@@ -17,6 +17,7 @@ from PIL import Image
 
 from scaffolder.generate import generate
 from scaffolder.store import TemplateStore
+from tests.history import git
 
 AUC = 0.8125
 P99 = 17.25
@@ -84,12 +85,6 @@ run:
   - make setup
   - make evidence
 """
-
-
-def git(project: Path, *args: str) -> str:
-    return subprocess.run(
-        ["git", *args], cwd=project, check=True, capture_output=True, text=True
-    ).stdout
 
 
 def png(color: tuple[int, int, int] = (30, 90, 160)) -> bytes:

@@ -20,7 +20,8 @@ from scaffolder.errors import EXIT_SHOWCASE_STALE, ShowcaseError
 from scaffolder.showcase import card, readme, showcase
 from scaffolder.store import TemplateStore
 from tests.conftest import Cli
-from tests.showcase_project import AUC, P99, git, make_project, stamp, write_evidence
+from tests.history import git
+from tests.showcase_project import AUC, P99, make_project, stamp, write_evidence
 
 OUTSIDE = "A paragraph of my own, below the region: never touched.\n"
 

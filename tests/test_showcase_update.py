@@ -12,8 +12,8 @@ import pytest
 from scaffolder.showcase import readme, showcase
 from scaffolder.store import TemplateStore
 from scaffolder.update import update
-from tests.history import ROLE, build_history, release, set_version
-from tests.showcase_project import AUC, git, make_project
+from tests.history import ROLE, build_history, git, release, set_version
+from tests.showcase_project import AUC, make_project
 
 AROUND = "Every number below is read from a file the code wrote."
 

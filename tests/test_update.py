@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import subprocess
 from pathlib import Path
 
 import pytest
@@ -20,6 +19,7 @@ from tests.history import (
     ROLE,
     History,
     build_history,
+    git,
 )
 
 USER_LINE = "# A note the user added: this must survive every update."
@@ -29,12 +29,6 @@ USER_LICENSE_LINE = "Licensed as MIT, by me."
 @pytest.fixture(scope="module")
 def history(tmp_path_factory: pytest.TempPathFactory) -> History:
     return build_history(tmp_path_factory.mktemp("history"))
-
-
-def git(project: Path, *args: str) -> str:
-    return subprocess.run(
-        ["git", *args], cwd=project, check=True, capture_output=True, text=True
-    ).stdout
 
 
 def make_project(history: History, dest: Path, *, conflicting: bool = False) -> Path:

@@ -8,7 +8,6 @@ import errno
 import os
 import shutil
 import signal
-import subprocess
 import tempfile
 from collections.abc import Callable
 from pathlib import Path
@@ -21,7 +20,15 @@ from scaffolder.errors import EXIT_INTERNAL, EXIT_INTERRUPTED
 from scaffolder.generate import generate
 from scaffolder.store import TemplateStore
 from tests.conftest import Cli
-from tests.history import GITIGNORE_LINE, MAKEFILE_TARGET, NEW_FILE, ROLE, History, build_history
+from tests.history import (
+    GITIGNORE_LINE,
+    MAKEFILE_TARGET,
+    NEW_FILE,
+    ROLE,
+    History,
+    build_history,
+    git,
+)
 
 ANSWERS = ".copier-answers.yml"
 IGNORED_FILE = ".env"  # ignored by every version's .gitignore: the update must never touch it
@@ -34,12 +41,6 @@ DISK_FULL = (
 @pytest.fixture(scope="module")
 def history(tmp_path_factory: pytest.TempPathFactory) -> History:
     return build_history(tmp_path_factory.mktemp("history"))
-
-
-def git(project: Path, *args: str) -> str:
-    return subprocess.run(
-        ["git", *args], cwd=project, check=True, capture_output=True, text=True
-    ).stdout
 
 
 @pytest.fixture(scope="module")
