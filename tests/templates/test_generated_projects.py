@@ -143,8 +143,10 @@ def expected_headline(project: Path) -> list[str]:
                 "total": total,
             }[key]
         spec = headline.get("format", "")
-        number = float(value) if isinstance(value, str) else value  # as showcase reads it
-        text = format(number, spec) if spec else str(value)
+        if spec:  # a formatted cell is read as a number first, as showcase reads it
+            text = format(float(value) if isinstance(value, str) else value, spec)
+        else:
+            text = str(value)
         found.append(f"{text}\u2009{headline['unit']}" if headline.get("unit") else text)
     return found
 
