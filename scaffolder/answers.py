@@ -11,10 +11,10 @@ from packaging.version import InvalidVersion, Version
 
 from scaffolder.answers_input import yaml_error_line
 from scaffolder.errors import AnswersFileError
-from scaffolder.record import has_record
+from scaffolder.record import COPIER_ANSWERS_FILE, has_record
 from scaffolder.store import CANONICAL_URL
 
-ANSWERS_FILE = ".copier-answers.yml"
+ANSWERS_FILE = COPIER_ANSWERS_FILE  # a role's answers: Copier's file, naming scaffolder's source
 
 
 @dataclass(frozen=True)

@@ -224,6 +224,7 @@ def new(
         made = generate(
             dest, role=role, data=answers, interactive=interactive, pretend=pretend, git=not no_git
         )
+    _notes(made.notes)
     if made.pretend and template is not None:
         for name in made.files:
             typer.echo(name)
@@ -280,13 +281,20 @@ def update(
         bool,
         typer.Option("--trust", help="Let a --template project's Jinja extensions load."),
     ] = False,
+    source: Annotated[
+        str | None,
+        typer.Option("--source", help="A --template project's template, moved: folder or URL."),
+    ] = None,
 ) -> None:
     """Bring template improvements into a generated repository, keeping your changes."""
     from scaffolder.answers_input import parse_pairs
     from scaffolder.update import update as run_update
 
     changes = parse_pairs(data or [])
-    result = run_update(path, to=to, data=changes, conflict=conflict, pretend=pretend, trust=trust)
+    result = run_update(
+        path, to=to, data=changes, conflict=conflict, pretend=pretend, trust=trust, source=source
+    )
+    _notes(result.notes)
     if result.up_to_date:
         typer.echo(f"{result.project} is up to date (template {result.to_version}).")
         return
@@ -326,12 +334,17 @@ def update(
 @_guarded
 def check(
     path: Annotated[Path, typer.Argument(help="The generated project.")] = Path(),
+    source: Annotated[
+        str | None,
+        typer.Option("--source", help="A --template project's template, moved: folder or URL."),
+    ] = None,
 ) -> None:
     """Is this repository behind its template? Exit 0: no, 4: yes (3: conflicts left, 5: bad
     answers file, 6: made by a newer scaffolder)."""
     from scaffolder.update import status
 
-    state = status(path)
+    state = status(path, source=source)
+    _notes(state.notes)
     if state.up_to_date:
         typer.echo(f"up to date: template {state.current}")
         return
@@ -396,6 +409,11 @@ def _shown(path: Path) -> str:
 def _shown_answer(value: Any) -> str:
     """An answer as it is typed after --data: yes/no as true/false."""
     return str(value).lower() if isinstance(value, bool) else str(value)
+
+
+def _notes(notes: list[str]) -> None:
+    for note in notes:
+        _err(f"warning: {note}")
 
 
 def _err(message: str) -> None:

@@ -48,7 +48,14 @@ class DestinationError(ScaffolderError):
 
 
 class GitError(ScaffolderError):
-    """git is missing, or a git precondition (repository, clean tree) does not hold."""
+    """git is missing, or a git precondition (repository, clean tree) does not hold.
+
+    ``said`` is git's own last line, when git ran and failed.
+    """
+
+    def __init__(self, message: str, said: str = "") -> None:
+        super().__init__(message)
+        self.said = said
 
 
 class UnresolvedConflictsError(GitError):

@@ -42,6 +42,7 @@ class Generated:
     files: list[str] = field(default_factory=list)
     committed: bool = False
     pretend: bool = False
+    notes: list[str] = field(default_factory=list)  # warnings for the user (a stale cache)
 
 
 def generate(

@@ -72,7 +72,7 @@ def run(
         if any(words in last for words in DISK_FULL_WORDS):
             raise disk_full(next(w for w in DISK_FULL_WORDS if w in last))
         command = next((a for a in args if not a.startswith("-") and "=" not in a), args[0])
-        raise GitError(f"git {command} failed in {cwd}: {last}")
+        raise GitError(f"git {command} failed in {cwd}: {last}", said=last)
     return result
 
 

@@ -20,6 +20,7 @@ import os
 import shutil
 import subprocess
 import tempfile
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -59,14 +60,20 @@ def _executable(path: Path) -> bool:
 
 
 def merge_renders(
-    base: Path, theirs: Path, project: Path, *, tree: Path, prefix: str, skip: set[str]
+    base: Path,
+    theirs: Path,
+    project: Path,
+    *,
+    tree: Path,
+    prefix: str,
+    skip: Callable[[str], bool],
 ) -> Merged:
     """Merge the change from ``base`` to ``theirs`` into ``project`` (inside git work tree
-    ``tree``, at ``prefix``). Paths in ``skip`` are left to the caller."""
+    ``tree``, at ``prefix``). Paths ``skip`` accepts are left to the caller."""
     old, new = files(base), files(theirs)
     result = Merged()
     stages: list[str] = []
-    for relative in sorted((set(old) | set(new)) - skip):
+    for relative in sorted(p for p in set(old) | set(new) if not skip(p)):
         before, after = old.get(relative), new.get(relative)
         if _same(before, after):
             continue

@@ -1,9 +1,19 @@
-"""What ``scaffold new --template`` records in the project, so that update can replay it.
+"""What a project made from a third-party template records, so that update can replay it.
 
-``.scaffolder-template.json`` holds the template's source, the version (ref and commit) the
-project is at, the folder inside the source, the engine and the answers. An update renders the
-recorded version and the new one with these answers and merges the difference; the record
-moves with the merge, never on its own.
+Three records are read, and each is written back in its own format when an update applies:
+
+* ``.scaffolder-template.json`` (``scaffold new --template``): the template's source, the
+  version (ref and commit) the project is at, the folder inside the source, the engine and the
+  answers;
+* ``.cruft.json``, from cruft (Cookiecutter templates): ``template``, ``commit``, ``checkout``,
+  ``directory``, ``context.cookiecutter`` and ``skip`` (paths an update leaves alone);
+* ``.copier-answers.yml`` from plain Copier, when its ``_src_path`` is not scaffolder's own
+  (that one is a role's, :mod:`scaffolder.answers`): ``_src_path``, ``_commit`` (``git
+  describe``'s words: a tag, or ``tag-N-gSHA``) and the answers. The template renders this file
+  itself, so the update takes the new render's copy.
+
+An update renders the recorded version and the new one with these answers and merges the
+difference; the record moves with the merge, never on its own.
 """
 
 from __future__ import annotations
@@ -13,45 +23,86 @@ from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
+import yaml
+
 from scaffolder.errors import AnswersFileError
 from scaffolder.sources import ENGINES, EngineName
+from scaffolder.store import CANONICAL_URL
 
 RECORD_FILE = ".scaffolder-template.json"
+CRUFT_FILE = ".cruft.json"
+COPIER_ANSWERS_FILE = ".copier-answers.yml"
 
 
 @dataclass(frozen=True)
 class TemplateRecord:
     source: str
     ref: str
-    commit: str | None
+    commit: str | None  # None: not known yet (Copier records a ref), or a folder's render
     engine: EngineName
     directory: str | None = None
     answers: dict[str, Any] = field(default_factory=dict)
+    # Which file holds the record, and so its format (not part of scaffolder's own file).
+    file: str = field(default=RECORD_FILE, compare=False)
+    skip: tuple[str, ...] = field(default=(), compare=False)  # cruft's paths left alone
 
     def moved_to(self, ref: str, commit: str | None, answers: dict[str, Any]) -> TemplateRecord:
         return replace(self, ref=ref, commit=commit, answers=answers)
 
     def text(self) -> str:
-        return json.dumps(asdict(self), indent=2, sort_keys=True, ensure_ascii=False) + "\n"
+        data = asdict(self)
+        del data["file"], data["skip"]
+        return json.dumps(data, indent=2, sort_keys=True, ensure_ascii=False) + "\n"
+
+    def skipped(self, relative: str) -> bool:
+        """A path this project's updates leave alone: its record, and cruft's ``skip`` list."""
+        return relative == self.file or any(
+            relative == path or relative.startswith(path.rstrip("/") + "/") for path in self.skip
+        )
+
+
+def record_file(project: Path) -> str | None:
+    """The file recording ``project``'s third-party template, or None (a role's, or nothing)."""
+    for name in (RECORD_FILE, CRUFT_FILE):
+        if (project / name).is_file():
+            return name
+    if _foreign_copier_source(project / COPIER_ANSWERS_FILE) is not None:
+        return COPIER_ANSWERS_FILE
+    return None
 
 
 def has_record(project: Path) -> bool:
-    return (project / RECORD_FILE).is_file()
+    return record_file(project) is not None
 
 
-def write_record(project: Path, record: TemplateRecord) -> None:
-    (project / RECORD_FILE).write_text(record.text(), encoding="utf-8")
+def _foreign_copier_source(path: Path) -> str | None:
+    """The ``_src_path`` of a Copier answers file that is not a scaffolder role's."""
+    if not path.is_file():
+        return None
+    try:
+        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    except (yaml.YAMLError, UnicodeDecodeError):
+        return None  # a role's broken answers file is reported by scaffolder.answers
+    source = data.get("_src_path") if isinstance(data, dict) else None
+    return str(source) if source and source != CANONICAL_URL else None
 
 
 def read_record(project: Path) -> TemplateRecord:
-    path = project / RECORD_FILE
-    restore = f"restore it with: git -C {project} checkout -- {RECORD_FILE}"
+    name = record_file(project)
+    if name is None:
+        raise AnswersFileError(f"{project} holds no record of a template")
+    path = project / name
+    restore = f"restore it with: git -C {project} checkout -- {name}"
+    if name == COPIER_ANSWERS_FILE:
+        return _read_copier(path, restore)
     try:
         data = json.loads(path.read_text(encoding="utf-8"))
     except (OSError, ValueError) as exc:
         raise AnswersFileError(f"{path} cannot be read as JSON; {restore}") from exc
     if not isinstance(data, dict):
         raise AnswersFileError(f"{path} does not hold a record of the template; {restore}")
+    if name == CRUFT_FILE:
+        return _read_cruft(path, data, restore)
     missing = [key for key in ("source", "ref", "engine") if not data.get(key)]
     if missing:
         raise AnswersFileError(f"{path} lacks {', '.join(missing)}; {restore}")
@@ -67,3 +118,73 @@ def read_record(project: Path) -> TemplateRecord:
         directory=str(data["directory"]) if data.get("directory") else None,
         answers=dict(data.get("answers") or {}),
     )
+
+
+def _read_cruft(path: Path, data: dict[str, Any], restore: str) -> TemplateRecord:
+    missing = [key for key in ("template", "commit") if not data.get(key)]
+    if missing:
+        raise AnswersFileError(f"{path} (cruft's record) lacks {', '.join(missing)}; {restore}")
+    context = data.get("context", {})
+    answers = context.get("cookiecutter") if isinstance(context, dict) else None
+    if not isinstance(answers, dict):
+        raise AnswersFileError(f"{path}: context.cookiecutter must be a mapping; {restore}")
+    skip = data.get("skip") or []
+    commit = str(data["commit"])
+    return TemplateRecord(
+        source=str(data["template"]),
+        ref=str(data.get("checkout") or commit[:12]),
+        commit=commit,
+        engine="cookiecutter",
+        directory=str(data["directory"]) if data.get("directory") else None,
+        answers={k: v for k, v in answers.items() if not str(k).startswith("_")},
+        file=CRUFT_FILE,
+        skip=tuple(str(p) for p in skip) if isinstance(skip, list) else (),
+    )
+
+
+def _read_copier(path: Path, restore: str) -> TemplateRecord:
+    data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    if not data.get("_commit"):
+        raise AnswersFileError(
+            f"{path} records no _commit: the project was made from a template folder outside "
+            "git, which keeps no versions to update between"
+        )
+    return TemplateRecord(
+        source=str(data["_src_path"]),
+        ref=str(data["_commit"]),
+        commit=None,  # a describe string; the source resolves it
+        engine="copier",
+        answers={k: v for k, v in data.items() if not str(k).startswith("_")},
+        file=COPIER_ANSWERS_FILE,
+    )
+
+
+def write_record(project: Path, record: TemplateRecord, rendered: Path | None = None) -> None:
+    """Write ``record`` into ``project`` in its own format.
+
+    ``rendered`` is the new render of the template: Copier's answers file is taken from it.
+    """
+    path = project / record.file
+    if record.file == COPIER_ANSWERS_FILE:
+        if rendered is None or not (rendered / COPIER_ANSWERS_FILE).is_file():
+            raise AnswersFileError(
+                f"the template's new version renders no {COPIER_ANSWERS_FILE}, which records "
+                "the project's version; this scaffolder cannot keep it for Copier"
+            )
+        path.write_bytes((rendered / COPIER_ANSWERS_FILE).read_bytes())
+        return
+    if record.file == CRUFT_FILE:
+        data = json.loads(path.read_text(encoding="utf-8"))
+        context = data["context"]["cookiecutter"]
+        kept = {k: v for k, v in context.items() if str(k).startswith("_")}
+        if "_commit" in kept:
+            kept["_commit"] = record.commit
+        data.update(
+            template=record.source,
+            commit=record.commit,
+            checkout=None if record.commit and record.commit.startswith(record.ref) else record.ref,
+            context={**data["context"], "cookiecutter": {**record.answers, **kept}},
+        )
+        path.write_text(json.dumps(data, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+        return
+    path.write_text(record.text(), encoding="utf-8")

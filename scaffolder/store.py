@@ -77,7 +77,7 @@ class TemplateStore:
         assert self._source_root is not None  # guaranteed by __init__
         from scaffolder import history
 
-        cache = Path(os.environ.get(CACHE_ENV) or _default_cache_dir()) / "history"
+        cache = cache_dir() / "history"
         target = cache / f"{self._content_key()}.bundle"
         if not target.is_file():
             partial = cache / f".{target.name}.{os.getpid()}.partial"
@@ -104,10 +104,13 @@ class TemplateStore:
         return digest.hexdigest()[:24]
 
 
-def _default_cache_dir() -> str:
+def cache_dir() -> Path:
+    """Where scaffolder keeps what it can rebuild: the template history, cloned templates."""
+    if os.environ.get(CACHE_ENV):
+        return Path(os.environ[CACHE_ENV])
     from platformdirs import user_cache_dir
 
-    return user_cache_dir("scaffolder", appauthor=False)
+    return Path(user_cache_dir("scaffolder", appauthor=False))
 
 
 def _read_version(init_file: Path) -> str:

@@ -18,6 +18,7 @@ import os
 import shutil
 import tempfile
 from collections.abc import Mapping
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -33,14 +34,16 @@ from scaffolder.generate import (
     move_into_place,
 )
 from scaffolder.merge import files, merge_renders
-from scaffolder.record import RECORD_FILE, TemplateRecord, read_record, write_record
+from scaffolder.record import TemplateRecord, read_record, write_record
 from scaffolder.sources import (
     EngineName,
     Source,
     SourceError,
     TemplateRef,
     checked_out,
+    described_commit,
     detect_engine,
+    has_commit,
     locate,
     resolve,
 )
@@ -74,6 +77,7 @@ def new_from_template(
     check_destination(dest)
     gitrepo.require_git()
     source = locate(template)
+    notes = [source.note] if source.note else []
     version = resolve(source, vcs_ref)
     answers = dict(data or {})
     with checked_out(source, version, directory) as folder:
@@ -82,7 +86,7 @@ def new_from_template(
         chosen = get_engine(name)
         _check_keys(answers, chosen, folder)
         origin = Origin(source=source.shown, ref=version.ref)
-        label = f"{name} template {source.location.name} {version.ref}".rstrip()
+        label = f"{name} template {source.name} {version.ref}".rstrip()
         if pretend:
             with tempfile.TemporaryDirectory(prefix="scaffold-pretend-") as scratch:
                 rendered = chosen.render(
@@ -90,14 +94,15 @@ def new_from_template(
                     interactive=interactive, hooks=False, extensions=trust,
                 )  # fmt: skip
                 listed = sorted(files(rendered.project))
-            return Generated(dest, label, rendered.answers, files=listed, pretend=True)
+            return Generated(dest, label, rendered.answers, files=listed, pretend=True, notes=notes)
         record = TemplateRecord(
             source=source.shown, ref=version.ref, commit=version.commit, engine=name,
             directory=directory, answers={},
         )  # fmt: skip
         with disk_full_reported():
-            return _new_staged(dest, folder, chosen, origin, record, answers, label,
+            made = _new_staged(dest, folder, chosen, origin, record, answers, label,
                                interactive=interactive, git=git, trust=trust)  # fmt: skip
+        return replace(made, notes=notes)
 
 
 def _new_staged(
@@ -152,24 +157,35 @@ def _check_keys(answers: Mapping[str, Any], engine: TemplateEngine, folder: Path
         )
 
 
-def _versioned_source(record: TemplateRecord, project: Path) -> Source:
-    source = locate(record.source)
-    if not source.repo or record.commit is None:
+def _recorded_version(
+    record: TemplateRecord, project: Path, moved_to: str | None
+) -> tuple[Source, TemplateRef]:
+    """The template source (the recorded one, or ``moved_to``) and the project's version in it."""
+    source = locate(moved_to or record.source)
+    if not source.repo:
         raise SourceError(
-            f"{project} was made from the folder {record.source}, which keeps no versions; "
-            "an update needs the template in a git repository with tags"
+            f"{project} was made from the folder {source.shown}, which keeps no versions; "
+            "an update needs the template in a git repository with tags (--source SRC)"
         )
-    return source
+    commit = record.commit or described_commit(source, record.ref)
+    if commit is None or not has_commit(source, commit):
+        raise SourceError(
+            f"the project's template version {record.ref} is not in {source.shown}; point "
+            "--source at a copy of the template that has it"
+        )
+    return source, TemplateRef(ref=record.ref, commit=commit)
 
 
-def status(project: Path) -> Status:
+def status(project: Path, *, source: str | None = None) -> Status:
     """Where a project made from a third-party template stands against its source."""
     record = read_record(project)
     check_resolved(project)
-    newest = resolve(_versioned_source(record, project), None)
+    found, current = _recorded_version(record, project, source)
+    newest = resolve(found, None)
     return Status(
         project=project, current=record.ref, latest=newest.ref,
-        up_to_date=newest.commit == record.commit,
+        up_to_date=newest.commit == current.commit,
+        notes=[found.note] if found.note else [],
     )  # fmt: skip
 
 
@@ -181,8 +197,13 @@ def update(
     conflict: str,
     pretend: bool,
     trust: bool,
+    source: str | None = None,
 ) -> Updated:
-    """Merge the template's change from the recorded version to ``to`` into ``project``."""
+    """Merge the template's change from the recorded version to ``to`` into ``project``.
+
+    ``source`` points at the template's new home when the recorded one moved or vanished; the
+    record names it once the update is applied.
+    """
     if conflict != "inline":
         raise ScaffolderError(
             "--conflict rej is for the built-in roles; a third-party template's conflicts are "
@@ -190,23 +211,25 @@ def update(
         )
     gitrepo.require_git()
     record = read_record(project)
-    source = _versioned_source(record, project)
-    target = resolve(source, to)
+    found, old = _recorded_version(record, project, source)
+    notes = [found.note] if found.note else []
+    target = resolve(found, to)
     check_resolved(project)
-    old = TemplateRef(ref=record.ref, commit=record.commit)
+    if source is not None:
+        record = replace(record, source=found.shown)
     with (
-        checked_out(source, old, record.directory) as old_folder,
-        checked_out(source, target, record.directory) as new_folder,
+        checked_out(found, old, record.directory) as old_folder,
+        checked_out(found, target, record.directory) as new_folder,
     ):
         engine = get_engine(record.engine)
         _check_keys(data, engine, new_folder)
         changed = {k: v for k, v in data.items() if str(record.answers.get(k)) != str(v)}
-        if target.commit == record.commit and not changed:
-            return Updated(project, record.ref, record.ref, pretend=pretend)
+        if target.commit == old.commit and not changed:
+            return Updated(project, record.ref, record.ref, pretend=pretend, notes=notes)
         check_repository(project)
         # Replays run no hook or task; a Jinja extension is code too, loaded only with trust.
         routes = [r for f in (old_folder, new_folder) for r in code_routes(f, record.engine)]
-        require_trust([r for r in routes if r.renders], trust, source.shown)
+        require_trust([r for r in routes if r.renders], trust, found.shown)
         with disk_full_reported(), tempfile.TemporaryDirectory(prefix="scaffold-replay-") as tmp:
             renders = []
             for name, folder, ref, answers in (
@@ -217,14 +240,15 @@ def update(
                 out.mkdir()
                 renders.append(
                     engine.render(
-                        folder, out, origin=Origin(source.shown, ref), data=answers,
+                        folder, out, origin=Origin(found.shown, ref), data=answers,
                         interactive=False, hooks=False, extensions=trust,
                     )
                 )  # fmt: skip
             base, theirs = renders
             moved = record.moved_to(target.ref, target.commit, theirs.answers)
-            return _merge_staged(project, base.project, theirs.project, record, moved, changed,
-                                 pretend=pretend)  # fmt: skip
+            result = _merge_staged(project, base.project, theirs.project, record, moved, changed,
+                                   pretend=pretend)  # fmt: skip
+            return replace(result, notes=notes)
 
 
 def _merge_staged(
@@ -239,9 +263,9 @@ def _merge_staged(
 ) -> Updated:
     with gitrepo.staged(project) as stage:
         merged = merge_renders(
-            base, theirs, stage.project, tree=stage.tree, prefix=stage.prefix, skip={RECORD_FILE}
+            base, theirs, stage.project, tree=stage.tree, prefix=stage.prefix, skip=record.skipped
         )
-        write_record(stage.project, moved)
+        write_record(stage.project, moved, rendered=theirs)
         result = Updated(
             project,
             record.ref,

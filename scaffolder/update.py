@@ -46,6 +46,7 @@ class Status:
     current: Version | str  # a role's template version, or a third-party template's ref
     latest: Version | str
     up_to_date: bool
+    notes: list[str] = field(default_factory=list)  # warnings for the user (a stale cache)
 
 
 @dataclass(frozen=True)
@@ -61,23 +62,26 @@ class Updated:
     new_answers: dict[str, Any] = field(default_factory=dict)  # only those that differ
     # pyproject.toml changed: the lock and the environment must follow (``make setup``).
     dependencies_changed: bool = False
+    notes: list[str] = field(default_factory=list)  # warnings for the user (a stale cache)
 
     @property
     def up_to_date(self) -> bool:
         return self.from_version == self.to_version and not self.new_answers
 
 
-def status(path: Path, *, store: TemplateStore | None = None) -> Status:
+def status(path: Path, *, store: TemplateStore | None = None, source: str | None = None) -> Status:
     """Compare ``path``'s recorded template version with the installed one.
 
     A project ahead of this scaffolder, or holding the last update's unresolved conflicts,
-    is an error (its own exit code), not a status.
+    is an error (its own exit code), not a status. ``source`` is for a third-party template
+    that moved (see :func:`update`).
     """
     project = _project_dir(path)
-    if has_record(project):  # made by scaffold new --template
+    if has_record(project):  # made by scaffold new --template, cruft or Copier
         from scaffolder import thirdparty
 
-        return thirdparty.status(project)
+        return thirdparty.status(project, source=source)
+    _no_source(source)
     store = store or TemplateStore.installed()
     answers = read_answers(project)
     latest = Version(store.version)
@@ -97,20 +101,24 @@ def update(
     pretend: bool = False,
     store: TemplateStore | None = None,
     trust: bool = False,
+    source: str | None = None,
 ) -> Updated:
     """Bring template changes from the project's version up to ``to`` (default: installed).
 
     ``data`` changes answers on the way (``license=Apache-2.0``, ``container=true``): the
     project is merged as if it had been generated with them, at the same or a newer version.
-    ``trust`` lets a third-party template's Jinja extensions load in the renders.
+    ``trust`` lets a third-party template's Jinja extensions load in the renders; ``source``
+    reads a third-party template from a new place (it moved, or its origin is gone).
     """
     project = _project_dir(path)
-    if has_record(project):  # made by scaffold new --template
+    if has_record(project):  # made by scaffold new --template, cruft or Copier
         from scaffolder import thirdparty
 
         return thirdparty.update(
-            project, to=to, data=data or {}, conflict=conflict, pretend=pretend, trust=trust
-        )
+            project, to=to, data=data or {}, conflict=conflict, pretend=pretend, trust=trust,
+            source=source,
+        )  # fmt: skip
+    _no_source(source)
     store = store or TemplateStore.installed()
     gitrepo.require_git()
     answers = read_answers(project)
@@ -228,6 +236,14 @@ def _type_clash(
                     "scaffold update again"
                 )
     return ""
+
+
+def _no_source(source: str | None) -> None:
+    if source is not None:
+        raise ScaffolderError(
+            "--source is for projects made from a third-party template; a role's templates "
+            "come with this scaffolder"
+        )
 
 
 def shown_path(paths: list[str]) -> str:
