@@ -234,21 +234,23 @@ def new(
         _err(f"pretend: nothing was written; {made.dest} would hold the {made.role} template")
         return
     commit = " and committed them" if made.committed else ""
+    kind = made.role if template is not None else f"{made.role} template"
+    typer.echo(f"Created {made.dest}: {len(made.files)} files from the {kind}{commit}.")
     if template is not None:
-        typer.echo(f"Created {made.dest}: {len(made.files)} files from the {made.role}{commit}.")
-        if setup and not (made.dest / "Makefile").is_file():
-            _err("--setup: the template made no Makefile with a setup target; see its README")
-            return
-        if not setup:
+        from scaffolder.setup_env import setup_command
+
+        how = setup_command(made.dest)
+        if setup:
+            _setup(made.dest, commit_as=made.author, role=False)
             typer.echo(f"Next: cd {_shown(made.dest)} (scaffold update brings template changes)")
-            return
-    else:
-        typer.echo(
-            f"Created {made.dest}: {len(made.files)} files from the {made.role} template{commit}."
-        )
+        elif how is not None:
+            typer.echo(f"Next: cd {_shown(made.dest)} && {' '.join(how)}")
+        else:
+            typer.echo(f"Next: cd {_shown(made.dest)} (scaffold update brings template changes)")
+        return
     if setup:
         identity = (made.answers.get("author_name", ""), made.answers.get("author_email", ""))
-        _setup(made.dest, commit_as=identity if made.committed else None)
+        _setup(made.dest, commit_as=identity if made.committed else None, role=True)
         typer.echo(f"Next: cd {_shown(made.dest)} && make check && make run")
     else:
         typer.echo(f"Next: cd {_shown(made.dest)} && make setup && make check")
@@ -380,19 +382,23 @@ def showcase(
         typer.echo("Nothing to write: README region and site/ already match the evidence.")
 
 
-def _setup(project: Path, *, commit_as: tuple[str, str] | None) -> None:
+def _setup(project: Path, *, commit_as: tuple[str, str] | None, role: bool) -> None:
     from rich.console import Console
 
     from scaffolder.setup_env import setup_project
 
     console = Console(stderr=True)
-    with console.status("Setting up: make setup (uv sync, git hooks)") as progress:
-        setup_project(
+    from scaffolder.setup_env import setup_command
+
+    shown = " ".join(setup_command(project) or ["setup"])
+    with console.status(f"Setting up: {shown}") as progress:
+        committed = setup_project(
             project,
             commit_as=commit_as,
-            on_line=lambda line: progress.update(f"make setup: {line[:70]}"),
+            on_line=lambda line: progress.update(f"{shown}: {line[:70]}"),
         )
-    _err("Environment and git hooks installed" + (", uv.lock committed." if commit_as else "."))
+    what = "Environment and git hooks installed" if role else f"Set up ({shown})"
+    _err(what + (f", {', '.join(committed)} committed." if committed else "."))
 
 
 def _shown(path: Path) -> str:

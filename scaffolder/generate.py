@@ -43,6 +43,7 @@ class Generated:
     committed: bool = False
     pretend: bool = False
     notes: list[str] = field(default_factory=list)  # warnings for the user (a stale cache)
+    author: tuple[str, str] | None = None  # who made the first commit (name, email)
 
 
 def generate(

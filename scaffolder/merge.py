@@ -10,6 +10,10 @@ the template as it is to become, ``ours`` the project with the user's edits. For
   and the three versions in the index (stages 1, 2, 3), so ``git status`` shows it unmerged;
 * the template removed a file the user changed: kept, unmerged (stages 1 and 2).
 
+With ``--conflict rej``, as for the roles (Copier's way), a conflicted file takes the template's
+new version with the user's change applied hunk by hunk, and the hunks that do not apply are
+written beside it as ``FILE.rej``; the ``.rej`` files are the conflicts until they are deleted.
+
 The merge writes into a staged copy of the project (:func:`scaffolder.gitrepo.staged`); only
 its finished result reaches the user's tree.
 """
@@ -67,6 +71,7 @@ def merge_renders(
     tree: Path,
     prefix: str,
     skip: Callable[[str], bool],
+    rej: bool = False,
 ) -> Merged:
     """Merge the change from ``base`` to ``theirs`` into ``project`` (inside git work tree
     ``tree``, at ``prefix``). Paths ``skip`` accepts are left to the caller."""
@@ -87,6 +92,12 @@ def merge_renders(
         if mine is None or _same(mine, before):
             _take(after, target)  # untouched by the user: the template's new version
             result.changed.append(relative)
+            continue
+        if rej:
+            _apply_rejecting(before, mine, after, relative)
+            result.changed.append(relative)
+            if target.with_name(f"{target.name}.rej").is_file():
+                result.conflicts.append(f"{relative}.rej")
             continue
         index_path = prefix + relative
         if after is None:  # the template removed a file the user changed
@@ -139,6 +150,39 @@ def _take(source: Path | None, target: Path) -> None:
         target.symlink_to(source.readlink())
     else:
         shutil.copy2(source, target)
+
+
+def _apply_rejecting(before: Path | None, mine: Path, after: Path | None, relative: str) -> None:
+    """``--conflict rej``, as the roles have it: the template's new version takes the file, the
+    user's change (``before`` to ``mine``) is applied onto it hunk by hunk, and the hunks that do
+    not apply go to ``FILE.rej`` (``git apply --reject``)."""
+    rej = mine.with_name(f"{mine.name}.rej")
+    if after is None or not _text(before, mine, after):
+        kept = "removed" if after is None else "changed"
+        rej.write_text(
+            f"The template {kept} {relative}, which you changed; your version is kept in it.\n"
+        )
+        return
+    with tempfile.TemporaryDirectory(prefix="scaffold-rej-") as scratch:
+        root = Path(scratch)
+        for side, source in (("a", before), ("b", mine), ("work", after)):
+            (root / side).mkdir()
+            (root / side / "f").write_bytes(source.read_bytes() if source is not None else b"")
+        git = gitrepo.require_git()
+        patch = subprocess.run(
+            [git, "diff", "--no-index", "--no-prefix", "a/f", "b/f"],
+            cwd=root, capture_output=True, check=False,
+        ).stdout  # fmt: skip
+        (root / "patch").write_bytes(patch)
+        subprocess.run(
+            [git, "apply", "--reject", "-p1", "--whitespace=nowarn", "../patch"],
+            cwd=root / "work", capture_output=True, check=False,
+        )  # fmt: skip
+        shutil.copyfile(root / "work" / "f", mine)
+        rejected = root / "work" / "f.rej"
+        if rejected.is_file():
+            hunks = rejected.read_text(errors="replace").split("\n", 1)[1]
+            rej.write_text(f"diff a/{relative} b/{relative}\t(rejected hunks)\n{hunks}")
 
 
 def _text(*paths: Path | None) -> bool:

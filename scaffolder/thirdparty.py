@@ -129,13 +129,14 @@ def _new_staged(
         )  # fmt: skip
         project = rendered.project
         write_record(project, record.moved_to(record.ref, record.commit, rendered.answers))
+        author = None
         if git:
             identity = git_identity()
-            gitrepo.init_and_commit(
-                project,
-                author_name=identity.get("author_name", FALLBACK_AUTHOR[0]),
-                author_email=identity.get("author_email", FALLBACK_AUTHOR[1]),
+            author = (
+                identity.get("author_name", FALLBACK_AUTHOR[0]),
+                identity.get("author_email", FALLBACK_AUTHOR[1]),
             )
+            gitrepo.init_and_commit(project, author_name=author[0], author_email=author[1])
         listed = sorted(files(project))
         move_into_place(project, dest)
     except BaseException:
@@ -144,7 +145,7 @@ def _new_staged(
             shutil.rmtree(parent, ignore_errors=True)
         raise
     shutil.rmtree(staging, ignore_errors=True)
-    return Generated(dest, label, rendered.answers, files=listed, committed=git)
+    return Generated(dest, label, rendered.answers, files=listed, committed=git, author=author)
 
 
 def _check_keys(answers: Mapping[str, Any], engine: TemplateEngine, folder: Path) -> None:
@@ -204,11 +205,6 @@ def update(
     ``source`` points at the template's new home when the recorded one moved or vanished; the
     record names it once the update is applied.
     """
-    if conflict != "inline":
-        raise ScaffolderError(
-            "--conflict rej is for the built-in roles; a third-party template's conflicts are "
-            "git conflicts in the files (git status lists them)"
-        )
     gitrepo.require_git()
     record = read_record(project)
     found, old = _recorded_version(record, project, source)
@@ -247,7 +243,7 @@ def update(
             base, theirs = renders
             moved = record.moved_to(target.ref, target.commit, theirs.answers)
             result = _merge_staged(project, base.project, theirs.project, record, moved, changed,
-                                   pretend=pretend)  # fmt: skip
+                                   pretend=pretend, rej=conflict == "rej")  # fmt: skip
             return replace(result, notes=notes)
 
 
@@ -260,11 +256,13 @@ def _merge_staged(
     changed: dict[str, Any],
     *,
     pretend: bool,
+    rej: bool,
 ) -> Updated:
     with gitrepo.staged(project) as stage:
         merged = merge_renders(
-            base, theirs, stage.project, tree=stage.tree, prefix=stage.prefix, skip=record.skipped
-        )
+            base, theirs, stage.project, tree=stage.tree, prefix=stage.prefix,
+            skip=record.skipped, rej=rej,
+        )  # fmt: skip
         write_record(stage.project, moved, rendered=theirs)
         result = Updated(
             project,

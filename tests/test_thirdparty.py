@@ -100,6 +100,34 @@ def test_conflicts_are_git_conflicts_exit_3(cli: Cli, tmp_path: Path, engine: st
 
 
 @pytest.mark.parametrize("engine", ENGINES)
+def test_conflict_rej_keeps_the_users_file_and_writes_the_templates_change(
+    cli: Cli, tmp_path: Path, engine: str
+) -> None:
+    template = make_template(tmp_path, engine)
+    project = tmp_path / "proj"
+    generate(cli, template, project, "--vcs-ref", "v1.0")
+    readme = project / "README.md"
+    mine = readme.read_text().replace("line c", "line c, mine")
+    readme.write_text(mine)
+    commit_all(project)
+
+    result = cli("update", str(project), "--conflict", "rej")
+    assert result.code == EXIT_CONFLICTS
+    assert result.out.splitlines()[-1] == "conflict: README.md.rej"
+    assert "line c, as v2 has it\nline d\n" in readme.read_text()  # the template's version
+    assert "line c, mine" not in readme.read_text()
+    assert git(project, "ls-files", "--unmerged") == ""
+    rejected = (project / "README.md.rej").read_text()
+    assert rejected.startswith("diff a/README.md b/README.md\t(rejected hunks)\n@@")
+    assert "-line c\n+line c, mine\n" in rejected  # the user's hunk, kept for them
+    assert (project / "new.txt").is_file()  # the rest of the update is applied
+    assert cli("check", str(project)).code == EXIT_CONFLICTS
+    (project / "README.md.rej").unlink()
+    commit_all(project, "resolved")
+    assert cli("check", str(project)).code == 0
+
+
+@pytest.mark.parametrize("engine", ENGINES)
 def test_a_failed_update_leaves_the_tree_byte_identical(
     cli: Cli, tmp_path: Path, engine: str
 ) -> None:
@@ -344,3 +372,41 @@ def test_a_path_escaping_the_destination_is_refused(
     assert snapshot(tmp_path) == before
     assert not Path(target).exists()
     assert not (work / "escaped").exists()
+
+
+# --- --setup: a Makefile's setup target, else a pyproject through uv ---------------------------
+
+
+def test_setup_runs_the_templates_make_setup(cli: Cli, tmp_path: Path) -> None:
+    makefile = {f"{SLUG}/Makefile": "setup:\n\techo ready > set-up.txt\n"}
+    template = make_template(tmp_path, "cookiecutter", makefile)
+    result = cli("new", str(tmp_path / "p"), "-t", str(template), "--defaults", "--setup")
+    assert result.code == 0, result.err
+    assert (tmp_path / "p" / "set-up.txt").read_text() == "ready\n"
+    assert result.err.endswith("Set up (make setup), set-up.txt committed.\n")
+
+
+def test_setup_of_a_pyproject_is_uv_sync_and_commits_the_lock(cli: Cli, tmp_path: Path) -> None:
+    pyproject = '[project]\nname = "{{ project_name }}"\nversion = "0.1.0"\ndependencies = []\n'
+    template = make_template(tmp_path, "copier", {"pyproject.toml.jinja": pyproject})
+    project = tmp_path / "p"
+    plain = cli("new", str(tmp_path / "q"), "-t", str(template), "--defaults")
+    assert plain.out.splitlines()[-1] == f"Next: cd {tmp_path / 'q'} && uv sync"
+
+    result = cli("new", str(project), "-t", str(template), "--defaults", "--setup")
+    assert result.code == 0, result.err
+    assert (project / ".venv").is_dir()
+    assert result.err.endswith("Set up (uv sync), uv.lock committed.\n")
+    assert git(project, "status", "--porcelain") == ""
+    assert "uv.lock" in git(project, "show", "--name-only", "--format=", "HEAD")
+
+
+def test_setup_without_a_way_to_set_up_says_so(cli: Cli, tmp_path: Path) -> None:
+    template = make_template(tmp_path, "cookiecutter")
+    result = cli("new", str(tmp_path / "p"), "-t", str(template), "--defaults", "--setup")
+    assert result.code == EXIT_ERROR
+    assert result.err == (
+        f"error: --setup: {tmp_path / 'p'} has neither a Makefile with a setup target nor a "
+        "pyproject.toml; set it up as its README says (the project itself was created)\n"
+    )
+    assert (tmp_path / "p" / "README.md").is_file()
