@@ -345,6 +345,54 @@ def test_copier_migrations_and_extensions_need_trust(cli: Cli, tmp_path: Path, k
     assert not (tmp_path / "p").exists()
 
 
+def test_copier_jinja_extensions_load_only_with_trust_in_new_and_update(
+    cli: Cli, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Copier imports ``_jinja_extensions`` by module path: installed beside it, not from the
+    template. Missing, it is one line; installed, it runs only with --trust."""
+    module = f"shout_ext_{tmp_path.name.replace('-', '_')}"  # fresh: not in sys.modules yet
+    canary = tmp_path / "canary.txt"
+    extra = {
+        "copier.yml": f"_jinja_extensions:\n  - {module}.Shout\n",
+        "title.txt.jinja": "{{ project_name | shout }}\n",
+    }
+    template = make_template(tmp_path, "copier", extra)
+    project = tmp_path / "proj"
+    refused = cli("new", str(project), "-t", str(template), "--defaults", "--vcs-ref", "v1.0")
+    assert refused.code == EXIT_ERROR
+    assert f"  copier jinja extension: {module}.Shout" in refused.err
+    missing = cli("new", str(project), "-t", str(template), "--defaults", "--trust")
+    assert missing.code == EXIT_ERROR
+    assert len(missing.err.splitlines()) == 1
+    assert f"No module named '{module}'" in missing.err
+    assert not project.exists()
+
+    installed = tmp_path / "site"
+    installed.mkdir()
+    (installed / f"{module}.py").write_text(
+        "from jinja2.ext import Extension\n"
+        f"with open({str(canary)!r}, 'a') as f:\n    f.write('imported\\n')\n\n"
+        "class Shout(Extension):\n"
+        "    def __init__(self, environment):\n"
+        "        super().__init__(environment)\n"
+        "        environment.filters['shout'] = lambda value: value.upper()\n"
+    )
+    monkeypatch.syspath_prepend(str(installed))
+    again = cli("new", str(project), "-t", str(template), "--defaults", "--vcs-ref", "v1.0")
+    assert again.code == EXIT_ERROR  # installed or not, it is code: trust first
+    assert not canary.exists()
+    generate(cli, template, project, "--vcs-ref", "v1.0", "--trust")
+    assert canary.read_text() == "imported\n"
+    assert (project / "title.txt").read_text() == "DEMO\n"
+    refused = cli("update", str(project))
+    assert refused.code == EXIT_ERROR  # the replays render with it: trust again
+    assert "rerun with --trust" in refused.err
+    result = cli("update", str(project), "--trust")
+    assert result.code == 0, result.err
+    assert (project / "new.txt").is_file()
+    assert (project / "title.txt").read_text() == "DEMO\n"
+
+
 # --- hostile templates: paths that leave the destination ---------------------------------------
 
 
