@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import keyword
 import re
+import sys
 import unicodedata
 
 from scaffolder.errors import InvalidNameError
@@ -26,6 +27,18 @@ _GITHUB_USER_RE = re.compile(r"[A-Za-z0-9](?:[A-Za-z0-9-]{0,37}[A-Za-z0-9])?")
 # separators, surrogates (undecodable bytes), and the bidirectional overrides that make text
 # display otherwise than it reads. A joiner inside an emoji is fine.
 _NOT_ONE_LINE = {"Cc", "Cs", "Zl", "Zp"}
+# Top-level modules a generated project imports or installs (a test keeps this in step with
+# templates/): a package of the same name would shadow one of them, as would one named after a
+# standard-library module.
+ROLE_MODULES = frozenset(
+    {
+        "airflow", "conftest", "coverage", "dbt", "duckdb", "dvc", "fastapi", "hatchling",
+        "httpx", "hypothesis", "jsonschema", "lifelines", "matplotlib", "mlflow", "mypy",
+        "numpy", "pandas", "playwright", "pre_commit", "prometheus_client", "pyarrow",
+        "pydantic", "pydantic_core", "pyspark", "pytest", "ruff", "schemathesis", "scipy",
+        "sklearn", "skops", "statsmodels", "streamlit", "threadpoolctl", "uvicorn", "yaml",
+    }
+)  # fmt: skip
 _BIDI_CONTROLS = set("\u200e\u200f\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069")
 
 
@@ -73,6 +86,20 @@ def package_name_error(name: str) -> str:
             f"the package name {name!r} is longer than {MAX_PACKAGE_NAME} characters; "
             "choose a shorter one"
         )
+    if shadowed := _shadowed(name):
+        return (
+            f"the package name {name!r} would shadow {shadowed}, which the project imports; "
+            f"choose another, such as {name}_project"
+        )
+    return ""
+
+
+def _shadowed(name: str) -> str:
+    """What a package named ``name`` would hide from the project's imports, or ``""``."""
+    if name in sys.stdlib_module_names:
+        return f"the standard library's {name}"
+    if name in ROLE_MODULES:
+        return f"the library {name}"
     return ""
 
 
@@ -84,7 +111,7 @@ def package_name(project_name: str) -> str:
     slug = _slug(project_name).replace("-", "_")
     if slug[0].isdigit():
         slug = f"project_{slug}"
-    if keyword.iskeyword(slug):
+    if keyword.iskeyword(slug) or _shadowed(slug):
         slug = f"{slug}_project"
     if len(slug) > MAX_PACKAGE_NAME:
         # Cut at the last word boundary that fits, so the name still reads as the title.

@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import keyword
+import re
+import sys
+from pathlib import Path
 
 import pytest
 from hypothesis import example, given
@@ -11,6 +14,7 @@ from hypothesis import strategies as st
 from scaffolder.errors import InvalidNameError
 from scaffolder.naming import (
     MAX_PACKAGE_NAME,
+    ROLE_MODULES,
     dist_name,
     email_error,
     github_user_error,
@@ -52,6 +56,8 @@ def test_any_title_with_a_letter_or_digit_is_accepted(title: str) -> None:
         ("Über Loan Risk 2", "uber_loan_risk_2", "uber-loan-risk-2"),
         ("  Loan   Risk!! ", "loan_risk", "loan-risk"),
         ("class", "class_project", "class-project"),
+        ("dbt", "dbt_project", "dbt-project"),  # would shadow the dbt the project imports
+        ("Email", "email_project", "email-project"),  # the standard library's email
         ("2048 Game", "project_2048_game", "project-2048-game"),
         ("Łódź straße", "lodz_strasse", "lodz-strasse"),
         ("Café ☕", "cafe", "cafe"),
@@ -148,6 +154,9 @@ def test_an_emoji_joined_by_a_zero_width_joiner_is_text() -> None:
         ("über", "is not a valid Python identifier"),
         ("_private", "is not a valid Python identifier"),
         ("a" * (MAX_PACKAGE_NAME + 1), f"is longer than {MAX_PACKAGE_NAME} characters"),
+        ("airflow", "would shadow the library airflow, which the project imports"),
+        ("pandas", "choose another, such as pandas_project"),
+        ("json", "would shadow the standard library's json"),
     ],
 )
 def test_refused_package_names(name: str, reason: str) -> None:
@@ -161,3 +170,19 @@ def test_email_and_github_user_rules() -> None:
     assert github_user_error("ada-l") == ""
     assert github_user_error("-ada") != ""
     assert github_user_error("a--b") != ""
+
+
+def test_role_modules_hold_every_library_the_templates_import() -> None:
+    """A package named after one of them would shadow it: the list must not fall behind."""
+    templates = Path(__file__).resolve().parents[2] / "templates"
+    statement = re.compile(
+        r"^\s*(?:from\s+([A-Za-z_]\w*)[\w.]*\s+import\b|import\s+([A-Za-z_]\w*))", re.M
+    )
+    imported = set()
+    for path in templates.rglob("*"):
+        if path.is_file() and ".py" in path.name:
+            for found in statement.finditer(path.read_text(encoding="utf-8")):
+                imported.add(found.group(1) or found.group(2))
+    libraries = {name for name in imported if name not in sys.stdlib_module_names}
+    assert {"dbt", "airflow", "pyspark", "duckdb"} <= libraries  # the scan sees conditional files
+    assert libraries - ROLE_MODULES == set()
