@@ -101,8 +101,16 @@ class CopierEngine:
                 cleanup_on_error=False,  # the caller owns out
             )
         except Exception as exc:
+            from copier.errors import TaskError
             from jinja2 import TemplateError
 
+            task = exc.__cause__ if isinstance(exc.__cause__, TaskError) else exc
+            if isinstance(task, TaskError):
+                missing = "; a command it runs is not installed" if task.returncode == 127 else ""
+                raise ScaffolderError(
+                    f"the template's task {task.cmd!r} failed (exit status {task.returncode}"
+                    f"{missing}); its own output is above, and nothing was written"
+                ) from exc
             if not isinstance(exc, ScaffolderError | TemplateError):
                 raise
             raise ScaffolderError(_render_message(exc)) from exc
@@ -148,17 +156,26 @@ class CookiecutterEngine:
         hooks: bool,
         extensions: bool,
     ) -> Rendered:
-        try:
-            return self._render(template, out, origin, data, interactive, hooks, extensions)
-        except ScaffolderError:
-            raise
-        except Exception as exc:
-            from cookiecutter.exceptions import CookiecutterException
-            from jinja2 import TemplateError
+        with _cookiecutter_log() as said:
+            try:
+                return self._render(template, out, origin, data, interactive, hooks, extensions)
+            except ScaffolderError:
+                raise
+            except Exception as exc:
+                from cookiecutter.exceptions import CookiecutterException, FailedHookException
+                from jinja2 import TemplateError
 
-            if isinstance(exc, CookiecutterException | TemplateError | ValueError | ImportError):
-                raise ScaffolderError(_cookiecutter_message(exc)) from exc
-            raise
+                if isinstance(exc, FailedHookException):
+                    why = said[-1] if said else "a hook script did not exit successfully"
+                    raise ScaffolderError(
+                        f"the template's hook failed: {why} ({exc}); its own output is above, "
+                        "and nothing was written"
+                    ) from exc
+                if isinstance(
+                    exc, CookiecutterException | TemplateError | ValueError | ImportError
+                ):
+                    raise ScaffolderError(_cookiecutter_message(exc)) from exc
+                raise
 
     def _render(
         self,
@@ -228,6 +245,30 @@ def _escapes(name: str) -> bool:
     """A rendered file name that leaves its folder: absolute, a drive, or through ``..``."""
     parts = PurePosixPath(name.replace("\\", "/")).parts
     return name.startswith(("/", "\\")) or ".." in parts or (bool(parts) and ":" in parts[0])
+
+
+@contextmanager
+def _cookiecutter_log() -> Iterator[list[str]]:
+    """Cookiecutter's error log, collected instead of printed (its traceback is not the
+    user's): the messages say which hook failed."""
+    import logging
+
+    said: list[str] = []
+
+    class Collect(logging.Handler):
+        def emit(self, record: logging.LogRecord) -> None:
+            said.append(record.getMessage())
+
+    logger = logging.getLogger("cookiecutter")
+    handler = Collect(logging.ERROR)
+    saved = logger.propagate
+    logger.addHandler(handler)
+    logger.propagate = False
+    try:
+        yield said
+    finally:
+        logger.removeHandler(handler)
+        logger.propagate = saved
 
 
 @contextmanager

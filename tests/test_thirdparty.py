@@ -393,6 +393,32 @@ def test_copier_jinja_extensions_load_only_with_trust_in_new_and_update(
     assert (project / "title.txt").read_text() == "DEMO\n"
 
 
+@pytest.mark.parametrize("engine", ENGINES)
+def test_a_template_needing_a_missing_tool_fails_in_one_line(
+    cli: Cli, tmp_path: Path, engine: str
+) -> None:
+    """A hook or task that runs a CLI this machine lacks: one line naming it, nothing written."""
+    if engine == "cookiecutter":
+        hook = "import subprocess\nsubprocess.check_call(['no-such-tool-xyz', 'init'])\n"
+        extra = {"hooks/post_gen_project.py": hook}
+        line = (
+            "error: the template's hook failed: Stopping generation because post_gen_project "
+            "hook script didn't exit successfully (Hook script failed (exit status: 1)); its own "
+            "output is above, and nothing was written\n"
+        )
+    else:
+        extra = {"copier.yml": "_tasks:\n  - no-such-tool-xyz init\n"}
+        line = (
+            "error: the template's task 'no-such-tool-xyz init' failed (exit status 127; a "
+            "command it runs is not installed); its own output is above, and nothing was written\n"
+        )
+    template = make_template(tmp_path, engine, extra)
+    before = snapshot(tmp_path)
+    result = cli("new", str(tmp_path / "p"), "-t", str(template), "--defaults", "--trust")
+    assert (result.code, result.err) == (EXIT_ERROR, line)
+    assert snapshot(tmp_path) == before
+
+
 # --- hostile templates: paths that leave the destination ---------------------------------------
 
 
