@@ -102,7 +102,7 @@ def new_from_template(
         with disk_full_reported():
             made = _new_staged(dest, folder, chosen, origin, record, answers, label,
                                interactive=interactive, git=git, trust=trust)  # fmt: skip
-        return replace(made, notes=notes)
+        return replace(made, notes=notes + made.notes)
 
 
 def _new_staged(
@@ -119,6 +119,7 @@ def _new_staged(
     trust: bool,
 ) -> Generated:
     created_parents = make_parents(dest.parent)
+    beside = set(dest.parent.iterdir())
     staging = Path(tempfile.mkdtemp(prefix=STAGING_PREFIX, dir=dest.parent))
     try:
         out = staging / "render"
@@ -128,6 +129,7 @@ def _new_staged(
             hooks=trust, extensions=trust,
         )  # fmt: skip
         project = rendered.project
+        notes = _written_outside(project, out, dest.parent, beside | {staging})
         write_record(project, record.moved_to(record.ref, record.commit, rendered.answers))
         author = None
         if git:
@@ -145,7 +147,30 @@ def _new_staged(
             shutil.rmtree(parent, ignore_errors=True)
         raise
     shutil.rmtree(staging, ignore_errors=True)
-    return Generated(dest, label, rendered.answers, files=listed, committed=git, author=author)
+    return Generated(
+        dest, label, rendered.answers, files=listed, committed=git, author=author, notes=notes
+    )
+
+
+def _written_outside(project: Path, out: Path, parent: Path, before: set[Path]) -> list[str]:
+    """What trusted template code wrote outside the new project, as warnings: beside it in the
+    staging folder (discarded with it), or beside the destination (left for the user to judge,
+    since scaffolder cannot tell it from their own files)."""
+    notes = []
+    stray = sorted(p.name for folder in (out, out.parent) for p in folder.iterdir())
+    stray = [name for name in stray if name not in {project.name, out.name}]
+    if stray:
+        notes.append(
+            f"the template's code wrote outside the new project ({', '.join(stray[:3])}); "
+            "that was discarded"
+        )
+    added = sorted(str(p) for p in set(parent.iterdir()) - before)
+    if added:
+        notes.append(
+            f"the template's code wrote outside the new project: {', '.join(added[:3])}; "
+            "review and remove it"
+        )
+    return notes
 
 
 def _check_keys(answers: Mapping[str, Any], engine: TemplateEngine, folder: Path) -> None:

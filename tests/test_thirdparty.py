@@ -448,6 +448,30 @@ def test_a_path_escaping_the_destination_is_refused(
     assert not (work / "escaped").exists()
 
 
+def test_trusted_hooks_that_write_outside_the_project_are_reported(
+    cli: Cli, tmp_path: Path
+) -> None:
+    hook = (
+        "import pathlib\n"
+        "pathlib.Path('../stray.txt').write_text('x')\n"  # beside the project, in staging
+        "pathlib.Path('../../stray2.txt').write_text('x')\n"
+        "pathlib.Path('../../../escaped.txt').write_text('x')\n"  # beside the destination
+    )
+    template = make_template(tmp_path, "cookiecutter", {"hooks/post_gen_project.py": hook})
+    work = tmp_path / "work"
+    work.mkdir()
+    result = cli("new", str(work / "p"), "-t", str(template), "--defaults", "--trust")
+    assert result.code == 0, result.err
+    assert result.err.splitlines() == [
+        "warning: the template's code wrote outside the new project (stray.txt, stray2.txt); "
+        "that was discarded",
+        f"warning: the template's code wrote outside the new project: {work / 'escaped.txt'}; "
+        "review and remove it",
+    ]
+    assert sorted(p.name for p in work.iterdir()) == ["escaped.txt", "p"]
+    assert not (work / "p" / "stray.txt").exists()
+
+
 # --- --setup: a Makefile's setup target, else a pyproject through uv ---------------------------
 
 
