@@ -400,7 +400,12 @@ def _raise_if_pressed(pressed: list[int]) -> None:
 @contextmanager
 def _ctrl_c_held() -> Iterator[list[int]]:
     """Hold SIGINT back while a step must finish or be undone; yields whether it came."""
-    if threading.current_thread() is not threading.main_thread():
+    # Off the main thread no handler can be set; an ignored SIGINT (a process started in the
+    # background by a shell, nohup-style) stays ignored, as whoever started us asked.
+    if (
+        threading.current_thread() is not threading.main_thread()
+        or signal.getsignal(signal.SIGINT) is signal.SIG_IGN
+    ):
         yield []
         return
     pressed: list[int] = []

@@ -9,14 +9,14 @@ import os
 import shutil
 import signal
 import tempfile
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
 
 from scaffolder import engine, gitrepo
-from scaffolder.errors import EXIT_INTERNAL, EXIT_INTERRUPTED
+from scaffolder.errors import EXIT_CONFLICTS, EXIT_INTERNAL, EXIT_INTERRUPTED
 from scaffolder.generate import generate
 from scaffolder.store import TemplateStore
 from tests.conftest import Cli
@@ -213,6 +213,18 @@ def test_after_a_failed_update_the_next_one_works(
     assert leftovers() == []
 
 
+@pytest.fixture
+def terminal_ctrl_c() -> Iterator[None]:
+    """Python's own SIGINT handler for one test, whatever the runner inherited.
+
+    A shell starts a background job with SIGINT ignored, and Python then leaves it ignored.
+    """
+    previous = signal.signal(signal.SIGINT, signal.default_int_handler)
+    yield
+    signal.signal(signal.SIGINT, previous)
+
+
+@pytest.mark.usefixtures("terminal_ctrl_c")
 def test_a_real_ctrl_c_while_files_are_copied_is_held_back_then_undoes_them(
     project: Path, latest: History, cli: Cli, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -236,6 +248,31 @@ def test_a_real_ctrl_c_while_files_are_copied_is_held_back_then_undoes_them(
     assert len(copied) > 2  # the copy went on after Ctrl-C, then was undone
     assert snapshot(project) == before
     assert signal.getsignal(signal.SIGINT) is signal.default_int_handler
+
+
+def test_an_ignored_ctrl_c_stays_ignored_and_the_update_lands(
+    project: Path, latest: History, cli: Cli, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Started as a background job (SIGINT ignored), the update neither stops nor re-arms it."""
+    previous = signal.signal(signal.SIGINT, signal.SIG_IGN)
+    real = gitrepo._place
+    copied: list[Path] = []
+
+    def place_then_press_ctrl_c(source: Path, target: Path) -> None:
+        copied.append(target)
+        if len(copied) == 2:
+            os.kill(os.getpid(), signal.SIGINT)
+        real(source, target)
+
+    monkeypatch.setattr(gitrepo, "_place", place_then_press_ctrl_c)
+    try:
+        result = cli("update", str(project))
+        assert signal.getsignal(signal.SIGINT) is signal.SIG_IGN
+    finally:
+        signal.signal(signal.SIGINT, previous)
+    assert result.code == EXIT_CONFLICTS, result.err  # the update landed, README conflicted
+    assert len(copied) > 2
+    assert "_commit: 0.3.0" in (project / ANSWERS).read_text()
 
 
 # Copier leaves its folder-walking generator open when a write fails; Python reports it later.
