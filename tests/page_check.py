@@ -24,6 +24,13 @@ CHROMIUM_ARGS = [
 ]
 
 
+# True once the image has loaded with pixels, false if it failed; waits while it is loading.
+IMAGE_LOADED = """img => img.complete ? img.naturalWidth > 0 : new Promise(resolve => {
+    img.addEventListener("load", () => resolve(img.naturalWidth > 0), {once: true});
+    img.addEventListener("error", () => resolve(false), {once: true});
+})"""
+
+
 @dataclass
 class PageVerdict:
     console_errors: list[str] = field(default_factory=list)
@@ -58,7 +65,9 @@ def check_page(site: Path, screenshot: Path, *, width: int = 1280) -> PageVerdic
             for image in page.locator("img").all():
                 image.scroll_into_view_if_needed()
                 verdict.images += 1
-                loaded = image.evaluate("img => img.complete && img.naturalWidth > 0")
+                # A lazy image starts loading once scrolled to: wait for its load or error
+                # event rather than judge it mid-download (a busy machine decodes slowly).
+                loaded = image.evaluate(IMAGE_LOADED)
                 if not loaded:
                     verdict.broken_images.append(str(image.get_attribute("src")))
             options = {"runOnly": {"type": "tag", "values": ["wcag2a", "wcag2aa"]}}

@@ -13,6 +13,7 @@ import io
 import json
 import os
 import subprocess
+import tempfile
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -61,14 +62,14 @@ SHOWCASE_CASES = [case for case in CASES if case.values[1] == "defaults"]
 def sh(*args: str, cwd: Path) -> str:
     # uv on PATH, as the README tells a user to put it: the generated git hooks call `uv run`.
     path = os.pathsep.join([str(Path(UV).resolve().parent), os.environ["PATH"]])
-    # A temporary folder of the project's own: its pytest prunes old pytest-of-<user> folders
-    # under TMPDIR, which would race with this run's and the other workers' (a PytestWarning,
-    # an error under the project's filterwarnings).
-    tmp = cwd.parent / f".tmp-{cwd.name}"
-    tmp.mkdir(exist_ok=True)
-    env = {**os.environ, "UV_COMPILE_BYTECODE": "1", "PATH": path, "TMPDIR": str(tmp)}
-    env.pop("VIRTUAL_ENV", None)  # the project's own environment, not the test runner's
-    result = subprocess.run(args, cwd=cwd, env=env, capture_output=True, text=True, check=False)
+    # A temporary folder of the command's own: the project's pytest prunes old pytest-of-<user>
+    # folders under TMPDIR, which races with this run's and the other workers' (a PytestWarning,
+    # an error under the project's filterwarnings). Short, under the system's temporary folder:
+    # Chromium puts a Unix socket in it, and a socket's path holds at most 107 bytes.
+    with tempfile.TemporaryDirectory(prefix="proj-") as tmp:
+        env = {**os.environ, "UV_COMPILE_BYTECODE": "1", "PATH": path, "TMPDIR": tmp}
+        env.pop("VIRTUAL_ENV", None)  # the project's own environment, not the test runner's
+        result = subprocess.run(args, cwd=cwd, env=env, capture_output=True, text=True, check=False)
     assert result.returncode == 0, f"{' '.join(args)} failed:\n{result.stdout}\n{result.stderr}"
     return result.stdout
 
