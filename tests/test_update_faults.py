@@ -10,6 +10,7 @@ import shutil
 import signal
 import tempfile
 from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -213,23 +214,30 @@ def test_after_a_failed_update_the_next_one_works(
     assert leftovers() == []
 
 
+@contextmanager
+def sigint_handled_by(handler: Any) -> Iterator[None]:
+    """SIGINT handled by ``handler`` inside the block, whatever it was before."""
+    previous = signal.signal(signal.SIGINT, handler)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGINT, previous)
+
+
 @pytest.fixture
 def terminal_ctrl_c() -> Iterator[None]:
     """Python's own SIGINT handler for one test, whatever the runner inherited.
 
     A shell starts a background job with SIGINT ignored, and Python then leaves it ignored.
     """
-    previous = signal.signal(signal.SIGINT, signal.default_int_handler)
-    yield
-    signal.signal(signal.SIGINT, previous)
+    with sigint_handled_by(signal.default_int_handler):
+        yield
 
 
-@pytest.mark.usefixtures("terminal_ctrl_c")
-def test_a_real_ctrl_c_while_files_are_copied_is_held_back_then_undoes_them(
-    project: Path, latest: History, cli: Cli, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    """SIGINT itself, not a raised KeyboardInterrupt: the copy finishes, then is undone."""
-    before = snapshot(project)
+@pytest.fixture
+def ctrl_c_at_the_second_copy(monkeypatch: pytest.MonkeyPatch) -> list[Path]:
+    """The update's file copy sends this process SIGINT as it places its second file; returns
+    the files placed, as they are placed."""
     real = gitrepo._place
     copied: list[Path] = []
 
@@ -240,38 +248,34 @@ def test_a_real_ctrl_c_while_files_are_copied_is_held_back_then_undoes_them(
         real(source, target)
 
     monkeypatch.setattr(gitrepo, "_place", place_then_press_ctrl_c)
+    return copied
+
+
+@pytest.mark.usefixtures("terminal_ctrl_c")
+def test_a_real_ctrl_c_while_files_are_copied_is_held_back_then_undoes_them(
+    project: Path, latest: History, cli: Cli, ctrl_c_at_the_second_copy: list[Path]
+) -> None:
+    """SIGINT itself, not a raised KeyboardInterrupt: the copy finishes, then is undone."""
+    before = snapshot(project)
     result = cli("update", str(project))
     assert (result.code, result.err) == (
         EXIT_INTERRUPTED,
         "interrupted: nothing was left half-written\n",
     )
-    assert len(copied) > 2  # the copy went on after Ctrl-C, then was undone
+    assert len(ctrl_c_at_the_second_copy) > 2  # the copy went on after Ctrl-C, then was undone
     assert snapshot(project) == before
     assert signal.getsignal(signal.SIGINT) is signal.default_int_handler
 
 
 def test_an_ignored_ctrl_c_stays_ignored_and_the_update_lands(
-    project: Path, latest: History, cli: Cli, monkeypatch: pytest.MonkeyPatch
+    project: Path, latest: History, cli: Cli, ctrl_c_at_the_second_copy: list[Path]
 ) -> None:
     """Started as a background job (SIGINT ignored), the update neither stops nor re-arms it."""
-    previous = signal.signal(signal.SIGINT, signal.SIG_IGN)
-    real = gitrepo._place
-    copied: list[Path] = []
-
-    def place_then_press_ctrl_c(source: Path, target: Path) -> None:
-        copied.append(target)
-        if len(copied) == 2:
-            os.kill(os.getpid(), signal.SIGINT)
-        real(source, target)
-
-    monkeypatch.setattr(gitrepo, "_place", place_then_press_ctrl_c)
-    try:
+    with sigint_handled_by(signal.SIG_IGN):
         result = cli("update", str(project))
         assert signal.getsignal(signal.SIGINT) is signal.SIG_IGN
-    finally:
-        signal.signal(signal.SIGINT, previous)
     assert result.code == EXIT_CONFLICTS, result.err  # the update landed, README conflicted
-    assert len(copied) > 2
+    assert len(ctrl_c_at_the_second_copy) > 2
     assert "_commit: 0.3.0" in (project / ANSWERS).read_text()
 
 
