@@ -75,6 +75,8 @@ def sh(*args: str, cwd: Path) -> str:
 
 
 SetUp = Callable[[str, str], Path]
+# A commit of the test's own, whatever the machine's git configuration holds.
+COMMITTER = ("-c", "user.name=Test", "-c", "user.email=test@example.com", "-c", "commit.gpgsign=false")
 
 
 @pytest.fixture(scope="session")
@@ -171,6 +173,7 @@ def test_showcase_of_the_generated_project(
 ) -> None:
     """make evidence, scaffold showcase: the real numbers on README and page, in a browser."""
     project = set_up_project(role, variant)
+    head = sh("git", "rev-parse", "HEAD", cwd=project).strip()
     try:
         sh("make", "evidence", cwd=project)
         sh(UV, "run", "--frozen", "python", "-m", package_of(project), "check", cwd=project)
@@ -197,6 +200,14 @@ def test_showcase_of_the_generated_project(
         assert hashes(project) == first
         assert cli("showcase", str(project), "--check").code == 0
 
+        # Committed as a user commits it, through the project's own pre-commit hooks: a hook
+        # that rewrote a byte of the evidence or the page would fail the commit and make the
+        # evidence stale.
+        sh("git", "add", "-A", cwd=project)
+        sh("git", *COMMITTER, "commit", "-qm", "Evidence and showcase", cwd=project)
+        assert sh("git", "status", "--porcelain", cwd=project) == ""
+        assert cli("showcase", str(project), "--check").code == 0
+
         # A config or source that makes evidence changes: --check names it.
         manifest = yaml.safe_load((project / "showcase.yml").read_text())
         source = next(iter(manifest["evidence"].values()))["sources"][0]
@@ -207,6 +218,7 @@ def test_showcase_of_the_generated_project(
         assert stale.code == EXIT_SHOWCASE_STALE
         assert "changed since it was made; run make evidence" in stale.err
     finally:
+        sh("git", "reset", "-q", head, cwd=project)  # the index and HEAD; restore does the files
         restore(project)
 
 
