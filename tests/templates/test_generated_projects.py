@@ -75,8 +75,6 @@ def sh(*args: str, cwd: Path) -> str:
 
 
 SetUp = Callable[[str, str], Path]
-# A commit of the test's own, whatever the machine's git configuration holds.
-COMMITTER = ("-c", "user.name=Test", "-c", "user.email=test@example.com", "-c", "commit.gpgsign=false")
 
 
 @pytest.fixture(scope="session")
@@ -204,7 +202,7 @@ def test_showcase_of_the_generated_project(
         # that rewrote a byte of the evidence or the page would fail the commit and make the
         # evidence stale.
         sh("git", "add", "-A", cwd=project)
-        sh("git", *COMMITTER, "commit", "-qm", "Evidence and showcase", cwd=project)
+        sh("git", "commit", "-qm", "Evidence and showcase", cwd=project)
         assert sh("git", "status", "--porcelain", cwd=project) == ""
         assert cli("showcase", str(project), "--check").code == 0
 
