@@ -99,8 +99,10 @@ def set_up_project(tmp_path_factory: pytest.TempPathFactory, store: TemplateStor
 
 
 def restore(project: Path) -> None:
-    """Back to the first commit's files; uv.lock (from make setup) and ignored files stay."""
-    sh("git", "checkout", "--", ".", cwd=project)
+    """Back to the first commit, whatever a test committed on top; uv.lock (from make setup) and
+    ignored files stay."""
+    first = sh("git", "rev-list", "--max-parents=0", "HEAD", cwd=project).strip()
+    sh("git", "reset", "-q", "--hard", first, cwd=project)
     sh("git", "clean", "-fdq", "-e", "uv.lock", cwd=project)
 
 
@@ -171,7 +173,6 @@ def test_showcase_of_the_generated_project(
 ) -> None:
     """make evidence, scaffold showcase: the real numbers on README and page, in a browser."""
     project = set_up_project(role, variant)
-    head = sh("git", "rev-parse", "HEAD", cwd=project).strip()
     try:
         sh("make", "evidence", cwd=project)
         sh(UV, "run", "--frozen", "python", "-m", package_of(project), "check", cwd=project)
@@ -216,7 +217,6 @@ def test_showcase_of_the_generated_project(
         assert stale.code == EXIT_SHOWCASE_STALE
         assert "changed since it was made; run make evidence" in stale.err
     finally:
-        sh("git", "reset", "-q", head, cwd=project)  # the index and HEAD; restore does the files
         restore(project)
 
 
