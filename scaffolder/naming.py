@@ -8,6 +8,7 @@ anything is written, and the property tests check it.
 
 from __future__ import annotations
 
+import hashlib
 import keyword
 import re
 import sys
@@ -22,6 +23,8 @@ _PACKAGE_RE = re.compile(r"[a-z][a-z0-9_]*")
 _DIST_RE = re.compile(r"[a-z0-9]([a-z0-9-]*[a-z0-9])?")
 _NOT_ALNUM = re.compile(r"[^a-z0-9]+")
 _EMAIL_RE = re.compile(r"[^@\s]+@[^@\s]+\.[^@\s]+")
+_URL_RE = re.compile(r"https://[A-Za-z0-9.-]+\.[A-Za-z]{2,}(?::\d+)?(?:/[^\s<>\"']*)?")
+_LINKEDIN_RE = re.compile(r"[A-Za-z0-9][A-Za-z0-9-]{1,99}")
 _GITHUB_USER_RE = re.compile(r"[A-Za-z0-9](?:[A-Za-z0-9-]{0,37}[A-Za-z0-9])?")
 # Not text on one line: control characters (line breaks, tabs, escapes), line and paragraph
 # separators, surrogates (undecodable bytes), and the bidirectional overrides that make text
@@ -146,6 +149,32 @@ def github_user_error(value: str) -> str:
     if _GITHUB_USER_RE.fullmatch(value) and "--" not in value:
         return ""
     return f"{value!r} is not a GitHub user name (letters, digits and single inner hyphens)"
+
+
+def data_seed(project_name: str) -> int:
+    """A seed for a project's synthetic data, derived from its title: two projects differ.
+
+    Stable across machines and Python runs (sha256, not ``hash``), between 1 and 999,999.
+    """
+    digest = hashlib.sha256(project_name.strip().encode("utf-8")).digest()
+    return int.from_bytes(digest[:8], "big") % 999_999 + 1
+
+
+def url_error(value: str) -> str:
+    """Return why ``value`` is neither empty nor an https address, or ``""``."""
+    if not value or (_URL_RE.fullmatch(value) and not text_error("address", value)):
+        return ""
+    return f"{value!r} is not an https address such as https://example.com/ada"
+
+
+def linkedin_error(value: str) -> str:
+    """Return why ``value`` is neither empty nor a LinkedIn profile name, or ``""``."""
+    if not value or _LINKEDIN_RE.fullmatch(value):
+        return ""
+    return (
+        f"{value!r} is not a LinkedIn profile name: give the NAME of linkedin.com/in/NAME "
+        "(letters, digits and hyphens)"
+    )
 
 
 def _slug(title: str) -> str:

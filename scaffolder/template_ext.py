@@ -20,7 +20,8 @@ def toml_string(value: str) -> str:
 
 
 class ScaffolderExtension(Extension):
-    """Filters: ``package_name``, ``dist_name``, answer validators and ``toml_string``."""
+    """Filters: ``package_name``, ``dist_name``, ``data_seed``, answer validators and
+    ``toml_string``."""
 
     def __init__(self, environment: Any) -> None:
         super().__init__(environment)
@@ -31,5 +32,8 @@ class ScaffolderExtension(Extension):
             package_name_error=naming.package_name_error,
             email_error=naming.email_error,
             github_user_error=naming.github_user_error,
+            url_error=naming.url_error,
+            linkedin_error=naming.linkedin_error,
+            data_seed=naming.data_seed,
             toml_string=toml_string,
         )

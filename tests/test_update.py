@@ -253,9 +253,9 @@ def test_answers_change_on_the_way_to_a_newer_version(history: History, tmp_path
         ),
         (
             "engine=spark",
-            "unknown answer key 'engine'; the keys are: author_email, author_name, "
-            "description, github_user, license, package_name, pipeline, project_name, "
-            "python_version, report_format, role",
+            "unknown answer key 'engine'; the keys are: author_email, author_name, data_seed, "
+            "description, github_user, license, linkedin, package_name, pipeline, project_name, "
+            "python_version, report_format, role, site_url, website",
         ),
         ("pipeline=snakemake", "pipeline='snakemake' is not a choice; choose one of: make, dvc"),
         (

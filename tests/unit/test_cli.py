@@ -136,8 +136,8 @@ def test_pretend_writes_nothing(cli: Cli, tmp_path: Path) -> None:
 
 # The analyst role's keys: the shared questions and its own (dashboard, dataset_size).
 KNOWN_KEYS = (
-    "author_email, author_name, dashboard, dataset_size, description, github_user, license, "
-    "package_name, project_name, python_version, role"
+    "author_email, author_name, dashboard, data_seed, dataset_size, description, github_user, "
+    "license, linkedin, package_name, project_name, python_version, role, site_url, website"
 )
 
 

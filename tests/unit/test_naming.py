@@ -15,13 +15,16 @@ from scaffolder.errors import InvalidNameError
 from scaffolder.naming import (
     MAX_PACKAGE_NAME,
     ROLE_MODULES,
+    data_seed,
     dist_name,
     email_error,
     github_user_error,
     is_valid_dist_name,
+    linkedin_error,
     package_name,
     package_name_error,
     project_name_error,
+    url_error,
 )
 
 
@@ -170,6 +173,25 @@ def test_email_and_github_user_rules() -> None:
     assert github_user_error("ada-l") == ""
     assert github_user_error("-ada") != ""
     assert github_user_error("a--b") != ""
+
+
+def test_contact_answers_are_empty_or_well_formed() -> None:
+    assert url_error("") == ""
+    assert url_error("https://ada.dev/work?x=1") == ""
+    assert url_error("http://ada.dev") != ""
+    assert url_error("https://ada dev") != ""
+    assert url_error("javascript:alert(1)") != ""
+    assert linkedin_error("") == ""
+    assert linkedin_error("ada-lovelace") == ""
+    assert linkedin_error("linkedin.com/in/ada") != ""
+
+
+def test_data_seed_is_stable_and_differs_between_titles() -> None:
+    assert data_seed("Loan Risk") == data_seed(" Loan Risk ")
+    assert data_seed("Loan Risk") != data_seed("Loan Risk 2")
+    seeds = {data_seed(f"project {i}") for i in range(200)}
+    assert len(seeds) == 200
+    assert all(1 <= seed <= 999_999 for seed in seeds)
 
 
 def test_role_modules_hold_every_library_the_templates_import() -> None:
