@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import os
-import shutil
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -12,11 +11,11 @@ import pytest
 
 from scaffolder.cli import main
 from scaffolder.store import TemplateStore
+from tests.projects import UV, SetUp, make_set_up
+
+__all__ = ["UV", "SetUp"]
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
-# The uv running the suite (uv run sets UV), else the one on PATH: the README installs it
-# into .uv/ without putting it on PATH.
-UV = os.environ.get("UV") or shutil.which("uv") or "uv"
 
 
 @pytest.fixture(scope="session", autouse=True)
@@ -47,6 +46,13 @@ def _shared_cache() -> Path:
 @pytest.fixture(scope="session")
 def store() -> TemplateStore:
     return TemplateStore.installed()
+
+
+@pytest.fixture(scope="session")
+def set_up_project(tmp_path_factory: pytest.TempPathFactory, store: TemplateStore) -> SetUp:
+    """Each role and variant generated and ``make setup`` once per session, then shared
+    (see tests/projects.py)."""
+    return make_set_up(tmp_path_factory, store)
 
 
 @dataclass

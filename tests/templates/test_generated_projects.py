@@ -26,22 +26,11 @@ from scaffolder.generate import generate
 from scaffolder.roles import list_roles
 from scaffolder.store import TemplateStore
 from tests.conftest import UV, Cli
+from tests.projects import SetUp, restore, sh
 from tests.page_check import check_page
 from tests.templates.matrix import LONG_NAME, choices_of
 
 pytestmark = pytest.mark.slow
-
-
-def heaviest(role_name: str, store: TemplateStore) -> dict[str, Any]:
-    """The long name, a non-default license, and each role question's last choice."""
-    role = next(r for r in list_roles(store) if r.name == role_name)
-    answers: dict[str, Any] = {**LONG_NAME, "license": "Apache-2.0"}
-    for key, spec in role.questions.items():
-        if isinstance(spec, dict) and spec.get("type") == "bool":
-            answers[key] = True
-        elif choices := choices_of(spec):
-            answers[key] = choices[-1]
-    return answers
 
 
 CASES = [
@@ -57,53 +46,6 @@ CASES = [
     for variant in ("defaults", "heaviest")
 ]
 SHOWCASE_CASES = [case for case in CASES if case.values[1] == "defaults"]
-
-
-def sh(*args: str, cwd: Path) -> str:
-    # uv on PATH, as the README tells a user to put it: the generated git hooks call `uv run`.
-    path = os.pathsep.join([str(Path(UV).resolve().parent), os.environ["PATH"]])
-    # A temporary folder of the command's own: the project's pytest prunes old pytest-of-<user>
-    # folders under TMPDIR, which races with this run's and the other workers' (a PytestWarning,
-    # an error under the project's filterwarnings). Short, under the system's temporary folder:
-    # Chromium puts a Unix socket in it, and a socket's path holds at most 107 bytes.
-    with tempfile.TemporaryDirectory(prefix="proj-") as tmp:
-        env = {**os.environ, "UV_COMPILE_BYTECODE": "1", "PATH": path, "TMPDIR": tmp}
-        env.pop("VIRTUAL_ENV", None)  # the project's own environment, not the test runner's
-        result = subprocess.run(args, cwd=cwd, env=env, capture_output=True, text=True, check=False)
-    assert result.returncode == 0, f"{' '.join(args)} failed:\n{result.stdout}\n{result.stderr}"
-    return result.stdout
-
-
-SetUp = Callable[[str, str], Path]
-
-
-@pytest.fixture(scope="session")
-def set_up_project(tmp_path_factory: pytest.TempPathFactory, store: TemplateStore) -> SetUp:
-    """Each role and variant generated and ``make setup`` once per session, then shared.
-
-    Tests that change a project put it back (``restore``) so the next one starts from the
-    generated, set-up state.
-    """
-    made: dict[tuple[str, str], Path] = {}
-
-    def get(role: str, variant: str) -> Path:
-        if (role, variant) not in made:
-            answers = heaviest(role, store) if variant == "heaviest" else {}
-            project = tmp_path_factory.mktemp(f"{role}-{variant}") / f"my-{role}-portfolio"
-            generate(project, role=role, data=answers, store=store)
-            sh("make", "setup", cwd=project)
-            made[role, variant] = project
-        return made[role, variant]
-
-    return get
-
-
-def restore(project: Path) -> None:
-    """Back to the first commit, whatever a test committed on top; uv.lock (from make setup) and
-    ignored files stay."""
-    first = sh("git", "rev-list", "--max-parents=0", "HEAD", cwd=project).strip()
-    sh("git", "reset", "-q", "--hard", first, cwd=project)
-    sh("git", "clean", "-fdq", "-e", "uv.lock", cwd=project)
 
 
 @pytest.mark.parametrize(("role", "variant"), CASES)
