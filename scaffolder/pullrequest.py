@@ -404,8 +404,7 @@ def _ours(project: Path, remote: str, branch: str, tip: str) -> bool:
 def write_workflow(path: Path, *, store: TemplateStore | None = None) -> Path:
     """Write the weekly update workflow into the repository of a third-party template's project.
 
-    The roles' templates ship the same file (one partial renders both); here it asks for a
-    scaffold at least as new as this one.
+    The roles' templates ship the same file: one partial renders both.
     """
     import jinja2
     import yaml
@@ -429,7 +428,7 @@ def write_workflow(path: Path, *, store: TemplateStore | None = None) -> Path:
     envops = dict(next(yaml.safe_load_all(config))["_envops"])  # the roles' own Jinja settings
     envops["undefined"] = getattr(jinja2, str(envops["undefined"]).rsplit(".", 1)[-1])
     env = jinja2.Environment(loader=jinja2.FileSystemLoader(store.templates_dir), **envops)
-    text = env.get_template(WORKFLOW_PARTIAL).render(_copier_answers={"_commit": store.version})
+    text = env.get_template(WORKFLOW_PARTIAL).render()
     target.parent.mkdir(parents=True, exist_ok=True)
     target.write_text(text, encoding="utf-8")
     return target
