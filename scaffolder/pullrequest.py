@@ -190,30 +190,34 @@ def _push(
     lease = f"--force-with-lease=refs/heads/{branch}:{old_tip or ''}"
     notes: list[str] = []
     for commit, held in candidates:
-        try:
-            gitrepo.run(
-                [
-                    *gitrepo.NO_HOOKS,
-                    "push",
-                    "--quiet",
-                    lease,
-                    remote,
-                    f"{commit}:refs/heads/{branch}",
-                ],
-                project,
-            )
-        except GitError as refused:
+        push = [
+            *gitrepo.NO_HOOKS,
+            "push",
+            "--quiet",
+            lease,
+            remote,
+            f"{commit}:refs/heads/{branch}",
+        ]
+        done = gitrepo.run(push, project, check=False)
+        if done.returncode != 0:
+            said = _remote_said(done.stderr)
             if held or made.without_workflows is None:
-                raise ScaffolderError(
-                    f"git push to {remote} {branch} failed: {refused.said or refused.message}"
-                ) from None
+                raise ScaffolderError(f"git push to {remote} {branch} failed: {said}")
             notes.append(
-                f"{remote} refused the workflow changes ({refused.said}); they are in the pull "
+                f"{remote} refused the workflow changes ({said}); they are in the pull "
                 "request's description as a patch"
             )
             continue
         return _Pushed(pushed=True, notes=notes), held
     raise AssertionError("unreachable: the last candidate either pushes or raises")
+
+
+def _remote_said(stderr: str) -> str:
+    """What the remote said about a refused push (its hook's first line), else git's last."""
+    lines = [line.strip() for line in stderr.splitlines() if line.strip()]
+    told = [line.removeprefix("remote:").strip() for line in lines if line.startswith("remote:")]
+    told = [line for line in told if line]
+    return told[0] if told else (lines[-1] if lines else "no output")
 
 
 def _same_change(tree: Path, tip: str, commit: str) -> bool:
