@@ -394,3 +394,45 @@ def test_a_third_party_project_gets_its_pull_request(
     assert pr["title"] == "Update the template from v1.0 to v2.0"
     assert "- `new.txt`" in pr["body"]
     assert git(remote, "show", f"{BRANCH}:new.txt") == "new in v2\n"
+
+
+def test_what_cannot_go_is_one_line_and_pushes_nothing(
+    templates: Templates, tmp_path: Path, cli: Cli, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    github = project_on_github(tmp_path, templates.v1, refuse_workflows=False, conflicting=False)
+    monkeypatch.setattr(TemplateStore, "installed", classmethod(lambda cls: templates.latest))
+    without_gh = [d for d in os.environ["PATH"].split(os.pathsep) if not Path(d, "gh").exists()]
+    monkeypatch.setenv("PATH", os.pathsep.join(without_gh))
+    no_gh = cli("update-pr", str(github.clone))
+    assert no_gh.code == EXIT_ERROR
+    assert no_gh.err.startswith("error: gh (the GitHub CLI) was not found on PATH; install it")
+
+    monkeypatch.setenv("PATH", f"{github.bin}{os.pathsep}{os.environ['PATH']}")
+    (github.clone / "notes.md").write_text("not pushed yet\n")
+    git(github.clone, "add", "notes.md")
+    git(github.clone, "commit", "--quiet", "-m", "Local only")
+    ahead = cli("update-pr", str(github.clone))
+    assert ahead.code == EXIT_ERROR
+    assert "push or pull main first, so the pull request holds the update alone" in ahead.err
+
+    git(github.clone, "checkout", "--quiet", "--detach")
+    detached = cli("update-pr", str(github.clone))
+    assert detached.code == EXIT_ERROR
+    assert "is not on a branch (a detached HEAD); check out the branch" in detached.err
+
+    mixed = cli("update-pr", "--init", "--remote", "upstream", str(github.clone))
+    assert (mixed.code, mixed.err) == (
+        EXIT_ERROR,
+        "error: --init takes only PATH; drop --remote and --source\n",
+    )
+    for result in (no_gh, ahead, detached, mixed):
+        assert len(result.err.splitlines()) == 1
+        assert "Traceback" not in result.err
+    assert github.tip(BRANCH) is None
+    assert github.calls() == []
+
+
+def test_update_pr_is_listed_in_help(cli: Cli) -> None:
+    result = cli("--help")
+    assert "  update-pr " in result.out
+    assert cli("update-pr", "--help").code == 0
