@@ -249,7 +249,7 @@ def _body(result: Updated, base: str, base_sha: str, held: bool, patch: str) -> 
         "",
         f"### Changed files ({len(result.changed)})",
         "",
-        *(f"- `{name}`" for name in result.changed),
+        *(f"- `{name}`{_held_note(name, held)}" for name in result.changed),
         "",
     ]
     if result.conflicts:
@@ -296,6 +296,10 @@ def _body(result: Updated, base: str, base_sha: str, held: bool, patch: str) -> 
         "pull request while it is open._"
     )
     return "\n".join(lines) + "\n"
+
+
+def _held_note(name: str, held: bool) -> str:
+    return " (in the patch below)" if held and name.startswith(f"{WORKFLOWS}/") else ""
 
 
 def _fence(text: str) -> str:

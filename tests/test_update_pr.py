@@ -245,7 +245,8 @@ def test_one_pull_request_names_the_versions_changes_conflicts_and_patch(refused
     (pr,) = refused.prs()
     assert (pr["head"], pr["base"], pr["title"]) == (BRANCH, "main", TITLE)
     body = pr["body"]
-    assert "- `Makefile`" in body
+    assert "- `Makefile`\n" in body
+    assert f"- `{NEW_WORKFLOW}` (in the patch below)\n" in body
     assert "### Conflicts (1)" in body
     assert "- `README.md`" in body
     assert "git apply --index workflows.patch" in body
