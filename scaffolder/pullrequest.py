@@ -279,7 +279,8 @@ def _body(result: Updated, base: str, base_sha: str, held: bool, patch: str) -> 
             "This workflow's token may not change `.github/workflows`. To apply the changes, "
             "save the patch below as `workflows.patch` in a checkout of this branch and run "
             '`git apply --index workflows.patch && git commit -m "Template update: workflows" '
-            "&& git push`.",
+            "&& git push`. Do it before merging: once merged, the project counts as updated "
+            "and these changes are not offered again.",
             "",
         ]
         if len(patch) > BODY_LIMIT:

@@ -49,7 +49,8 @@ zero=0000000000000000000000000000000000000000
 while read old new ref; do
   [ "$new" = "$zero" ] && continue
   for commit in $(git rev-list "$new" --not --all); do
-    touched=$(git diff-tree --no-commit-id --name-only -r --root "$commit" -- .github/workflows)
+    touched=$(git diff-tree --no-commit-id --name-only -r --root "$commit" -- .github/workflows \\
+      | head -n 1)
     if [ -n "$touched" ]; then
       echo "refusing to allow a GitHub App to create or update workflow" \\
         "\\`$touched\\` without \\`workflows\\` permission" >&2
@@ -216,7 +217,11 @@ def refused(templates: Templates, tmp_path_factory: pytest.TempPathFactory) -> G
     assert ran.returncode == 0, ran.stdout + ran.stderr
     assert "update available: template 0.1.0 -> 0.2.0" in ran.stdout
     assert "Opened pull request https://github.com/ada/study/pull/1" in ran.stdout
-    assert "origin refused the workflow changes (refusing to allow a GitHub App" in ran.stderr
+    assert (
+        "warning: origin refused the workflow changes (refusing to allow a GitHub App to create "
+        "or update workflow `.github/workflows/ci.yml` without `workflows` permission); they "
+        "are in the pull request's description as a patch\n"
+    ) in ran.stderr
     return github
 
 
@@ -250,6 +255,7 @@ def test_one_pull_request_names_the_versions_changes_conflicts_and_patch(refused
     assert "### Conflicts (1)" in body
     assert "- `README.md`" in body
     assert "git apply --index workflows.patch" in body
+    assert "Do it before merging" in body
     patch = patch_in(body)
     assert f"+{CI_LINE}" in patch
     assert f"+++ b/{NEW_WORKFLOW}" in patch
