@@ -94,7 +94,9 @@ def project(
 ) -> Path:
     """A fresh copy of the pristine project of ``kind``; temporary files go to a folder of the
     test's own."""
-    pristine = request.getfixturevalue("pristine" if kind == "role" else "pristine_thirdparty")
+    pristine: Path = request.getfixturevalue(
+        "pristine" if kind == "role" else "pristine_thirdparty"
+    )
     copy = tmp_path / pristine.name
     shutil.copytree(pristine, copy, symlinks=True)
     scratch = tmp_path / "tmp"
