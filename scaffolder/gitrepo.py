@@ -82,11 +82,6 @@ def toplevel(path: Path) -> Path | None:
     return Path(result.stdout.strip()) if result.returncode == 0 else None
 
 
-def is_dirty(path: Path) -> bool:
-    """True when the work tree has uncommitted changes or untracked files."""
-    return bool(uncommitted(path))
-
-
 def uncommitted(path: Path, *pathspec: str) -> list[str]:
     """Paths with uncommitted changes or untracked, as ``git status`` lists them.
 

@@ -24,7 +24,12 @@ from typing import Any
 
 from scaffolder import gitrepo
 from scaffolder.engines import Origin, TemplateEngine, get_engine
-from scaffolder.errors import InvalidAnswersError, ScaffolderError, disk_full_reported
+from scaffolder.errors import (
+    InvalidAnswersError,
+    ScaffolderError,
+    SourceError,
+    disk_full_reported,
+)
 from scaffolder.generate import (
     STAGING_PREFIX,
     Generated,
@@ -38,7 +43,6 @@ from scaffolder.record import TemplateRecord, read_record, write_record
 from scaffolder.sources import (
     EngineName,
     Source,
-    SourceError,
     TemplateRef,
     checked_out,
     described_commit,
