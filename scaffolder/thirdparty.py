@@ -39,6 +39,13 @@ from scaffolder.generate import (
     move_into_place,
 )
 from scaffolder.merge import files, merge_renders
+from scaffolder.project_state import (
+    Status,
+    Updated,
+    check_repository,
+    check_resolved,
+    shown_path,
+)
 from scaffolder.record import TemplateRecord, read_record, write_record
 from scaffolder.sources import (
     EngineName,
@@ -52,13 +59,6 @@ from scaffolder.sources import (
     resolve,
 )
 from scaffolder.trust import code_routes, require_trust
-from scaffolder.update import (
-    Status,
-    Updated,
-    check_repository,
-    check_resolved,
-    shown_path,
-)
 
 FALLBACK_AUTHOR = ("scaffold", "scaffold@localhost")
 
