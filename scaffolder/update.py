@@ -17,7 +17,7 @@ from typing import Any
 
 from packaging.version import InvalidVersion, Version
 
-from scaffolder import gitrepo
+from scaffolder import gitrepo, transaction
 from scaffolder.answers import ProjectAnswers, find_project, read_answers
 from scaffolder.answers_input import check_answers, completions
 from scaffolder.engine import Conflict
@@ -32,7 +32,6 @@ from scaffolder.project_state import (
     Updated,
     check_repository,
     check_resolved,
-    shown_path,
 )
 from scaffolder.record import has_record
 from scaffolder.roles import get_role
@@ -120,7 +119,7 @@ def _staged_update(
     """Update a staged copy of the project, then (unless pretending) apply it, all or nothing."""
     from scaffolder import engine
 
-    with gitrepo.staged(project) as stage:
+    with transaction.staged(project) as stage:
         try:
             engine.update(
                 store,
@@ -153,15 +152,7 @@ def _staged_update(
             new_answers=new_answers,
             dependencies_changed=bool(gitrepo.uncommitted(stage.project, "pyproject.toml")),
         )
-        changes = gitrepo.staged_changes(stage)
-        refused = gitrepo.refused_paths(stage, changes)
-        if refused:
-            shown = shown_path(refused)
-            raise ScaffolderError(
-                f"the update would overwrite {shown} in {stage.top}, which git does not track "
-                "(ignored files); move them out of the project, then run scaffold update again"
-            )
-        gitrepo.apply_stage(stage, changes)
+        transaction.apply(stage)
     return result
 
 

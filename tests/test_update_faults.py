@@ -17,7 +17,7 @@ from typing import Any
 
 import pytest
 
-from scaffolder import engine, gitrepo, thirdparty
+from scaffolder import engine, gitrepo, thirdparty, transaction
 from scaffolder.errors import EXIT_CONFLICTS, EXIT_INTERNAL, EXIT_INTERRUPTED
 from scaffolder.generate import generate
 from scaffolder.record import RECORD_FILE
@@ -173,13 +173,13 @@ OUTCOMES: dict[str, tuple[Callable[[], BaseException], int, str]] = {
 }
 # Each step of an update, and how it is broken: (module, attribute, when), by kind of project.
 SHARED_STEPS: dict[str, tuple[Any, str, str]] = {
-    "staging the worktree": (gitrepo, "add_worktree", "before"),
-    "collecting the changes": (gitrepo, "staged_changes", "after"),
-    "copying the first file": (gitrepo, "_place", "first"),
-    "writing the record": (gitrepo, "_place", "record"),
-    "every file copied, the index not yet": (gitrepo, "_transfer_index", "before"),
-    "writing the index": (gitrepo, "_transfer_index", "after"),
-    "refreshing the index": (gitrepo, "refresh_index", "after"),
+    "staging the worktree": (transaction, "add_worktree", "before"),
+    "collecting the changes": (transaction, "staged_changes", "after"),
+    "copying the first file": (transaction, "_place", "first"),
+    "writing the record": (transaction, "_place", "record"),
+    "every file copied, the index not yet": (transaction, "_transfer_index", "before"),
+    "writing the index": (transaction, "_transfer_index", "after"),
+    "refreshing the index": (transaction, "refresh_index", "after"),
 }
 STEPS: dict[str, dict[str, tuple[Any, str, str]]] = {
     "role": {
@@ -254,7 +254,7 @@ def test_after_a_failed_update_the_next_one_works(
     project: Path, latest: History, cli: Cli, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     with monkeypatch.context() as patch:
-        patch.setattr(gitrepo, "_transfer_index", fail_before(KeyboardInterrupt()))
+        patch.setattr(transaction, "_transfer_index", fail_before(KeyboardInterrupt()))
         assert cli("update", str(project)).code == EXIT_INTERRUPTED
     result = cli("update", str(project))
     assert result.code == 3, result.err
@@ -293,7 +293,7 @@ def terminal_ctrl_c() -> Iterator[None]:
 def ctrl_c_at_the_second_copy(monkeypatch: pytest.MonkeyPatch) -> list[Path]:
     """The update's file copy sends this process SIGINT as it places its second file; returns
     the files placed, as they are placed."""
-    real = gitrepo._place
+    real = transaction._place
     copied: list[Path] = []
 
     def place_then_press_ctrl_c(source: Path, target: Path) -> None:
@@ -302,7 +302,7 @@ def ctrl_c_at_the_second_copy(monkeypatch: pytest.MonkeyPatch) -> list[Path]:
             os.kill(os.getpid(), signal.SIGINT)
         real(source, target)
 
-    monkeypatch.setattr(gitrepo, "_place", place_then_press_ctrl_c)
+    monkeypatch.setattr(transaction, "_place", place_then_press_ctrl_c)
     return copied
 
 
