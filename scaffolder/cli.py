@@ -354,6 +354,53 @@ def check(
     raise typer.Exit(EXIT_UPDATE_AVAILABLE)
 
 
+@app.command("update-pr")
+@_guarded
+def update_pr(
+    path: Annotated[Path, typer.Argument(help="The generated project.")] = Path(),
+    remote: Annotated[str, typer.Option("--remote", help="The git remote to push to.")] = "origin",
+    source: Annotated[
+        str | None,
+        typer.Option("--source", help="A --template project's template, moved: folder or URL."),
+    ] = None,
+    init: Annotated[
+        bool,
+        typer.Option(
+            "--init", help="Write the weekly workflow that runs this (a --template project's)."
+        ),
+    ] = False,
+) -> None:
+    """Open or refresh one pull request with the template update (for CI: needs gh)."""
+    from scaffolder.pullrequest import update_pr as run_update_pr
+    from scaffolder.pullrequest import write_workflow
+
+    if init:
+        if source is not None or remote != "origin":
+            raise InvalidAnswersError("--init takes only PATH; drop --remote and --source")
+        written = write_workflow(path)
+        typer.echo(
+            f"Wrote {written}: commit and push it; it opens a pull request when the template "
+            "has a newer version."
+        )
+        return
+    made = run_update_pr(path, remote=remote, source=source)
+    _notes(made.notes)
+    if made.action == "none":
+        typer.echo(f"up to date: template {made.current}; no pull request needed")
+        return
+    if made.action == "left":
+        return
+    pushed = f"pushed {made.branch}" if made.pushed else f"{made.branch} unchanged"
+    typer.echo(
+        f"{made.action.capitalize()} pull request {made.url}: template {made.current} -> "
+        f"{made.latest} ({pushed})"
+    )
+    for name in made.conflicts:
+        typer.echo(f"conflict: {name}")
+    for name in made.held_back:
+        typer.echo(f"in the description as a patch: {name}")
+
+
 @app.command()
 @_guarded
 def showcase(
