@@ -17,6 +17,8 @@ from scaffolder.errors import DISK_FULL_WORDS, ScaffolderError, disk_full
 from scaffolder.store import CANONICAL_URL, TemplateStore
 
 Conflict = Literal["inline", "rej"]
+# How Copier words an answer its question's validator refused (a plain ValueError).
+COPIER_VALIDATION_ERROR = "Validation error for question "
 
 
 def render(
@@ -94,9 +96,14 @@ def _call(function: Any, *args: Any, **kwargs: Any) -> Any:
         return function(*args, **kwargs)
     except CopierAnswersInterrupt:
         raise KeyboardInterrupt from None
-    except (CopierError, ValueError) as exc:
-        message = " ".join(str(exc).split()) or type(exc).__name__
-        raise ScaffolderError(message) from exc
+    except CopierError as exc:
+        raise ScaffolderError(" ".join(str(exc).split()) or type(exc).__name__) from exc
+    except ValueError as exc:
+        # A template's validator refusing an answer is the one ValueError that is the user's;
+        # any other is a bug (ours or Copier's), reported as one.
+        if not str(exc).startswith(COPIER_VALIDATION_ERROR):
+            raise
+        raise ScaffolderError(" ".join(str(exc).split())) from exc
     except ProcessExecutionError as exc:
         # Copier runs git to read the template history; say which git step failed and why.
         detail = (str(exc.stderr).strip().splitlines() or ["no output"])[-1]

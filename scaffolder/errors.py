@@ -11,7 +11,6 @@ from contextlib import contextmanager
 
 EXIT_OK = 0
 EXIT_ERROR = 1
-EXIT_USAGE = 2
 EXIT_CONFLICTS = 3
 EXIT_UPDATE_AVAILABLE = 4
 EXIT_ANSWERS_UNSOUND = 5
@@ -84,6 +83,14 @@ class TemplateError(ScaffolderError):
     """The template store or a template itself is broken."""
 
 
+class SourceError(ScaffolderError):
+    """A third-party template source that cannot be found, read or rendered."""
+
+
+class UntrustedTemplateError(ScaffolderError):
+    """A template that would run code, used without ``--trust``."""
+
+
 class ReleaseRecordError(TemplateError):
     """The release record (releases.toml) or the history it names cannot build the bundle."""
 
@@ -114,9 +121,3 @@ def disk_full_reported() -> Iterator[None]:
 
 class ShowcaseError(ScaffolderError):
     """A showcase manifest or a piece of evidence that cannot be used as it is."""
-
-
-class ShowcaseStaleError(ScaffolderError):
-    """``scaffold showcase --check``: evidence or what is written from it is out of date."""
-
-    exit_code = EXIT_SHOWCASE_STALE

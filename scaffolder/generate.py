@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import os
 import shutil
-import tempfile
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -17,7 +16,7 @@ from typing import Any
 
 import yaml
 
-from scaffolder import gitrepo, naming
+from scaffolder import gitrepo, naming, transaction
 from scaffolder.answers import ANSWERS_FILE
 from scaffolder.answers_input import check_answers
 from scaffolder.errors import (
@@ -28,8 +27,6 @@ from scaffolder.errors import (
 )
 from scaffolder.roles import Role, get_role, role_names
 from scaffolder.store import TemplateStore
-
-STAGING_PREFIX = ".scaffold-new-"
 
 
 @dataclass(frozen=True)
@@ -104,9 +101,8 @@ def _generate_staged(
     """Render into a staging folder beside ``dest``, commit there, then move it into place."""
     from scaffolder import engine
 
-    created_parents = make_parents(dest.parent)
-    staging = Path(tempfile.mkdtemp(prefix=STAGING_PREFIX, dir=dest.parent))
-    try:
+    with transaction.new_project(dest) as stage:
+        staging = stage.project
         engine.render(
             store, staging, data=answers, user_defaults=user_defaults, defaults=not interactive
         )
@@ -122,12 +118,6 @@ def _generate_staged(
             for p in staging.rglob("*")
             if p.is_file() and ".git" not in p.relative_to(staging).parts
         )
-        move_into_place(staging, dest)
-    except BaseException:
-        shutil.rmtree(staging, ignore_errors=True)
-        for parent in created_parents:
-            shutil.rmtree(parent, ignore_errors=True)
-        raise
     return Generated(dest=dest, role=recorded["role"], answers=recorded, files=files, committed=git)
 
 
@@ -176,37 +166,6 @@ def check_destination(dest: Path) -> None:
             if not parent.is_dir() or not os.access(parent, os.W_OK):
                 raise DestinationError(f"cannot create {dest}: {parent} is not a writable folder")
             break
-
-
-def move_into_place(staging: Path, dest: Path) -> None:
-    """Make the staged project the destination, with the permissions a new folder would get."""
-    umask = os.umask(0)
-    os.umask(umask)
-    staging.chmod(0o777 & ~umask)  # mkdtemp made it private (0700)
-    if dest.is_dir():
-        # An existing empty folder may be someone's working directory: fill it, keep its inode.
-        moved: list[Path] = []
-        try:
-            for entry in staging.iterdir():
-                entry.rename(dest / entry.name)
-                moved.append(dest / entry.name)
-        except BaseException:
-            for path in moved:  # the folder was empty: empty it again
-                if path.is_dir():
-                    shutil.rmtree(path)
-                else:
-                    path.unlink()
-            raise
-        staging.rmdir()
-    else:
-        staging.rename(dest)
-
-
-def make_parents(folder: Path) -> list[Path]:
-    """Create ``folder`` and missing parents; return the top-most one created (for cleanup)."""
-    missing = [p for p in [folder, *folder.parents] if not p.exists()]
-    folder.mkdir(parents=True, exist_ok=True)
-    return missing[-1:]
 
 
 def _recorded_answers(project: Path) -> dict[str, Any]:

@@ -14,7 +14,7 @@ With ``--conflict rej``, as for the roles (Copier's way), a conflicted file take
 new version with the user's change applied hunk by hunk, and the hunks that do not apply are
 written beside it as ``FILE.rej``; the ``.rej`` files are the conflicts until they are deleted.
 
-The merge writes into a staged copy of the project (:func:`scaffolder.gitrepo.staged`); only
+The merge writes into a staged copy of the project (:func:`scaffolder.transaction.staged`); only
 its finished result reaches the user's tree.
 """
 

@@ -28,10 +28,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Literal
 
-from scaffolder import __version__, gitrepo
+from scaffolder import __version__, gitrepo, transaction
 from scaffolder.errors import GitError, ScaffolderError
+from scaffolder.project_state import Updated
 from scaffolder.store import TemplateStore
-from scaffolder.update import Updated, status, update
+from scaffolder.update import status, update
 
 BRANCH = "scaffold/template-update"
 WORKFLOWS = ".github/workflows"
@@ -94,7 +95,7 @@ def update_pr(
             project, current, latest, "left", branch=branch, base=base,
             notes=[*state.notes, note],
         )  # fmt: skip
-    with gitrepo.staged(project) as stage:
+    with transaction.staged(project) as stage:
         result = update(stage.project, store=store, source=source)
         made = _commit_update(stage.tree, result, base_sha)
         pushed, held = _push(project, stage.tree, made, remote, branch, old_tip, base_sha)

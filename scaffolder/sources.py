@@ -27,16 +27,12 @@ from typing import Literal
 from packaging.version import InvalidVersion, Version
 
 from scaffolder import gitrepo
-from scaffolder.errors import GitError, ScaffolderError
+from scaffolder.errors import GitError, SourceError
 
 EngineName = Literal["copier", "cookiecutter"]
 ENGINES: tuple[EngineName, ...] = ("copier", "cookiecutter")
 COPIER_FILES = ("copier.yml", "copier.yaml")
 COOKIECUTTER_FILE = "cookiecutter.json"
-
-
-class SourceError(ScaffolderError):
-    """A template source that cannot be found, read or rendered."""
 
 
 # The short forms Copier and Cookiecutter accept, and the clone URL each stands for.

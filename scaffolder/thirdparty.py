@@ -15,30 +15,35 @@ record moves with it.
 from __future__ import annotations
 
 import os
-import shutil
 import tempfile
 from collections.abc import Mapping
 from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
-from scaffolder import gitrepo
+from scaffolder import gitrepo, transaction
 from scaffolder.engines import Origin, TemplateEngine, get_engine
-from scaffolder.errors import InvalidAnswersError, ScaffolderError, disk_full_reported
+from scaffolder.errors import (
+    InvalidAnswersError,
+    SourceError,
+    disk_full_reported,
+)
 from scaffolder.generate import (
-    STAGING_PREFIX,
     Generated,
     check_destination,
     git_identity,
-    make_parents,
-    move_into_place,
 )
 from scaffolder.merge import files, merge_renders
+from scaffolder.project_state import (
+    Status,
+    Updated,
+    check_repository,
+    check_resolved,
+)
 from scaffolder.record import TemplateRecord, read_record, write_record
 from scaffolder.sources import (
     EngineName,
     Source,
-    SourceError,
     TemplateRef,
     checked_out,
     described_commit,
@@ -48,13 +53,6 @@ from scaffolder.sources import (
     resolve,
 )
 from scaffolder.trust import code_routes, require_trust
-from scaffolder.update import (
-    Status,
-    Updated,
-    check_repository,
-    check_resolved,
-    shown_path,
-)
 
 FALLBACK_AUTHOR = ("scaffold", "scaffold@localhost")
 
@@ -118,18 +116,15 @@ def _new_staged(
     git: bool,
     trust: bool,
 ) -> Generated:
-    created_parents = make_parents(dest.parent)
-    beside = set(dest.parent.iterdir())
-    staging = Path(tempfile.mkdtemp(prefix=STAGING_PREFIX, dir=dest.parent))
-    try:
-        out = staging / "render"
+    with transaction.new_project(dest) as stage:
+        out = stage.folder / "render"
         out.mkdir()
         rendered = engine.render(
             folder, out, origin=origin, data=answers, interactive=interactive,
             hooks=trust, extensions=trust,
         )  # fmt: skip
-        project = rendered.project
-        notes = _written_outside(project, out, dest.parent, beside | {staging})
+        stage.project = project = rendered.project
+        notes = _written_outside(project, out, dest.parent, stage.beside | {stage.folder})
         write_record(project, record.moved_to(record.ref, record.commit, rendered.answers))
         author = None
         if git:
@@ -140,13 +135,6 @@ def _new_staged(
             )
             gitrepo.init_and_commit(project, author_name=author[0], author_email=author[1])
         listed = sorted(files(project))
-        move_into_place(project, dest)
-    except BaseException:
-        shutil.rmtree(staging, ignore_errors=True)
-        for parent in created_parents:
-            shutil.rmtree(parent, ignore_errors=True)
-        raise
-    shutil.rmtree(staging, ignore_errors=True)
     return Generated(
         dest, label, rendered.answers, files=listed, committed=git, author=author, notes=notes
     )
@@ -283,7 +271,7 @@ def _merge_staged(
     pretend: bool,
     rej: bool,
 ) -> Updated:
-    with gitrepo.staged(project) as stage:
+    with transaction.staged(project) as stage:
         merged = merge_renders(
             base, theirs, stage.project, tree=stage.tree, prefix=stage.prefix,
             skip=record.skipped, rej=rej,
@@ -301,12 +289,5 @@ def _merge_staged(
         )
         if pretend:
             return result
-        changes = gitrepo.staged_changes(stage)
-        refused = gitrepo.refused_paths(stage, changes)
-        if refused:
-            raise ScaffolderError(
-                f"the update would overwrite {shown_path(refused)} in {stage.top}, which git does "
-                "not track (ignored files); move them out of the project, then update again"
-            )
-        gitrepo.apply_stage(stage, changes)
+        transaction.apply(stage)
     return result

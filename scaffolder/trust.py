@@ -17,14 +17,10 @@ from typing import Any
 
 import yaml
 
-from scaffolder.errors import ScaffolderError
+from scaffolder.errors import ScaffolderError, UntrustedTemplateError
 from scaffolder.sources import COOKIECUTTER_FILE, COPIER_FILES, EngineName
 
 COOKIECUTTER_HOOKS = ("pre_prompt", "pre_gen_project", "post_gen_project")
-
-
-class UntrustedTemplateError(ScaffolderError):
-    """A template that would run code, used without ``--trust``."""
 
 
 @dataclass(frozen=True)

@@ -12,23 +12,26 @@ import errno
 import os
 import tempfile
 from collections.abc import Mapping
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from packaging.version import InvalidVersion, Version
 
-from scaffolder import gitrepo
+from scaffolder import gitrepo, transaction
 from scaffolder.answers import ProjectAnswers, find_project, read_answers
 from scaffolder.answers_input import check_answers, completions
 from scaffolder.engine import Conflict
 from scaffolder.errors import (
-    GitError,
     InvalidAnswersError,
     ProjectAheadError,
     ScaffolderError,
-    UnresolvedConflictsError,
     disk_full_reported,
+)
+from scaffolder.project_state import (
+    Status,
+    Updated,
+    check_repository,
+    check_resolved,
 )
 from scaffolder.record import has_record
 from scaffolder.roles import get_role
@@ -36,37 +39,6 @@ from scaffolder.store import TemplateStore
 
 _CLASH_ERRNOS = {errno.EEXIST, errno.ENOTDIR, errno.EISDIR}
 UPGRADE_HINT = "upgrade scaffolder (uv tool upgrade scaffolder, or pipx upgrade scaffolder)"
-
-
-@dataclass(frozen=True)
-class Status:
-    """Where a project stands against the installed templates."""
-
-    project: Path
-    current: Version | str  # a role's template version, or a third-party template's ref
-    latest: Version | str
-    up_to_date: bool
-    notes: list[str] = field(default_factory=list)  # warnings for the user (a stale cache)
-
-
-@dataclass(frozen=True)
-class Updated:
-    """What ``update`` did."""
-
-    project: Path
-    from_version: Version | str  # a role's template version, or a third-party template's ref
-    to_version: Version | str
-    changed: list[str] = field(default_factory=list)
-    conflicts: list[str] = field(default_factory=list)
-    pretend: bool = False
-    new_answers: dict[str, Any] = field(default_factory=dict)  # only those that differ
-    # pyproject.toml changed: the lock and the environment must follow (``make setup``).
-    dependencies_changed: bool = False
-    notes: list[str] = field(default_factory=list)  # warnings for the user (a stale cache)
-
-    @property
-    def up_to_date(self) -> bool:
-        return self.from_version == self.to_version and not self.new_answers
 
 
 def status(path: Path, *, store: TemplateStore | None = None, source: str | None = None) -> Status:
@@ -147,7 +119,7 @@ def _staged_update(
     """Update a staged copy of the project, then (unless pretending) apply it, all or nothing."""
     from scaffolder import engine
 
-    with gitrepo.staged(project) as stage:
+    with transaction.staged(project) as stage:
         try:
             engine.update(
                 store,
@@ -180,15 +152,7 @@ def _staged_update(
             new_answers=new_answers,
             dependencies_changed=bool(gitrepo.uncommitted(stage.project, "pyproject.toml")),
         )
-        changes = gitrepo.staged_changes(stage)
-        refused = gitrepo.refused_paths(stage, changes)
-        if refused:
-            shown = shown_path(refused)
-            raise ScaffolderError(
-                f"the update would overwrite {shown} in {stage.top}, which git does not track "
-                "(ignored files); move them out of the project, then run scaffold update again"
-            )
-        gitrepo.apply_stage(stage, changes)
+        transaction.apply(stage)
     return result
 
 
@@ -246,24 +210,6 @@ def _no_source(source: str | None) -> None:
         )
 
 
-def shown_path(paths: list[str]) -> str:
-    return ", ".join(paths[:3]) + (f" and {len(paths) - 3} more" if len(paths) > 3 else "")
-
-
-def check_resolved(project: Path) -> None:
-    """Refuse to call a project up to date, or update it, while the last update's conflicts wait."""
-    if gitrepo.toplevel(project) is None:
-        return  # never updated: an update needs git
-    pending = gitrepo.unresolved_conflicts(project)
-    if pending:
-        count = len(pending)
-        raise UnresolvedConflictsError(
-            f"the last update left {count} unresolved conflict{'s' if count > 1 else ''} in "
-            f"{project}: {shown_path(pending)}; resolve the markers (and delete any .rej file), "
-            "then commit"
-        )
-
-
 def _ahead(answers: ProjectAnswers, store: TemplateStore) -> ProjectAheadError:
     return ProjectAheadError(
         f"the project is at template version {answers.version}, made by a newer scaffolder "
@@ -308,23 +254,6 @@ def _project_dir(path: Path) -> Path:
     if not folder.is_dir():
         raise ScaffolderError(f"{folder} is not a folder; give the path of a generated project")
     return find_project(folder)
-
-
-def check_repository(project: Path) -> None:
-    top = gitrepo.toplevel(project)
-    if top is None:
-        raise GitError(
-            f"{project} is not in a git repository; update merges through git history: "
-            "run git init, git add -A and git commit first"
-        )
-    if not gitrepo.has_commits(project):
-        raise GitError(f"{project} has no commits yet; commit your work, then update")
-    pending = gitrepo.uncommitted(project)
-    if pending:
-        raise GitError(
-            f"{project} has uncommitted changes ({shown_path(pending)}); commit or stash them, "
-            "then run scaffold update"
-        )
 
 
 def _target_version(to: str | None, answers: ProjectAnswers, store: TemplateStore) -> Version:

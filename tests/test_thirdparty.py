@@ -13,7 +13,14 @@ import pytest
 from scaffolder.errors import EXIT_CONFLICTS, EXIT_ERROR, EXIT_UPDATE_AVAILABLE
 from scaffolder.record import RECORD_FILE
 from tests.conftest import Cli
-from tests.thirdparty_templates import SLUG, commit_version, git, make_template
+from tests.thirdparty_templates import (
+    SLUG,
+    commit_version,
+    cookiecutter_files,
+    copier_files,
+    git,
+    make_template,
+)
 
 ENGINES = ["cookiecutter", "copier"]
 # Copier leaves a folder iterator open when a render fails mid-walk; it closes when collected.
@@ -508,3 +515,36 @@ def test_setup_without_a_way_to_set_up_says_so(cli: Cli, tmp_path: Path) -> None
         "pyproject.toml; set it up as its README says (the project itself was created)\n"
     )
     assert (tmp_path / "p" / "README.md").is_file()
+
+
+@pytest.mark.parametrize("engine", ENGINES)
+@pytest.mark.parametrize(
+    ("theirs", "mine", "kind"),
+    [("notes", "notes/mine.txt", "a file"), ("notes/theirs.txt", "notes", "a folder")],
+)
+def test_a_template_path_of_the_other_type_than_the_users_is_named_and_nothing_changes(
+    cli: Cli, tmp_path: Path, engine: str, theirs: str, mine: str, kind: str
+) -> None:
+    """v2 adds a file where the user made a folder, or a folder where the user made a file."""
+    where = f"{SLUG}/" if engine == "cookiecutter" else ""
+    repo = tmp_path / f"{engine}-template"
+    build = cookiecutter_files if engine == "cookiecutter" else copier_files
+    commit_version(repo, build(1), "v1.0")
+    commit_version(repo, build(2, {f"{where}{theirs}": "the template's\n"}), "v2.0")
+    project = tmp_path / "proj"
+    generate(cli, repo, project, "--vcs-ref", "v1.0")
+    (project / mine).parent.mkdir(parents=True, exist_ok=True)
+    (project / mine).write_text("mine\n")
+    commit_all(project)
+    before = snapshot(project)
+
+    result = cli("update", str(project))
+    folder = "notes"
+    other = "a folder" if kind == "a file" else "a file"
+    assert (result.code, result.out, result.err) == (
+        EXIT_ERROR,
+        "",
+        f"error: the template has {kind} {folder} where your project has {other}; rename yours "
+        f"(git mv {folder} NEW-NAME), commit, and run scaffold update again\n",
+    )
+    assert snapshot(project) == before

@@ -15,10 +15,9 @@ from pathlib import Path
 import pytest
 import yaml
 
-from scaffolder.errors import EXIT_ERROR, EXIT_UPDATE_AVAILABLE
+from scaffolder.errors import EXIT_ERROR, EXIT_UPDATE_AVAILABLE, SourceError
 from scaffolder.record import CRUFT_FILE, RECORD_FILE
 from scaffolder.sources import (
-    SourceError,
     cached_clone_path,
     clone_url,
     described_commit,

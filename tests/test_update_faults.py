@@ -1,6 +1,7 @@
 """Tier 4: an update is all or nothing. Each of its steps is made to fail (an error, Ctrl-C, a
-full disk), and the project must be exactly as before: work tree, index, HEAD, answers file,
-ignored files, and no worktree or backup left behind in its repository."""
+full disk), and the project must be exactly as before: work tree, index, HEAD, the record of its
+template (a role's answers file, a third-party template's record), ignored files, and no
+worktree or backup left behind in its repository. Both kinds of project go through every step."""
 
 from __future__ import annotations
 
@@ -16,9 +17,10 @@ from typing import Any
 
 import pytest
 
-from scaffolder import engine, gitrepo
+from scaffolder import engine, gitrepo, thirdparty, transaction
 from scaffolder.errors import EXIT_CONFLICTS, EXIT_INTERNAL, EXIT_INTERRUPTED
 from scaffolder.generate import generate
+from scaffolder.record import RECORD_FILE
 from scaffolder.store import TemplateStore
 from tests.conftest import Cli
 from tests.history import (
@@ -30,6 +32,7 @@ from tests.history import (
     build_history,
     git,
 )
+from tests.thirdparty_templates import make_template
 
 ANSWERS = ".copier-answers.yml"
 IGNORED_FILE = ".env"  # ignored by every version's .gitignore: the update must never touch it
@@ -56,10 +59,45 @@ def pristine(history: History, tmp_path_factory: pytest.TempPathFactory) -> Path
     return project
 
 
+@pytest.fixture(scope="module")
+def pristine_thirdparty(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A project made from a third-party Copier template at v1.0, whose update to v2.0 changes,
+    adds, removes and conflicts (README.md)."""
+    root = tmp_path_factory.mktemp("thirdparty")
+    template = make_template(root, "copier")
+    project = root / "demo"
+    thirdparty.new_from_template(project, template=str(template), vcs_ref="v1.0")
+    readme = project / "README.md"
+    readme.write_text(readme.read_text().replace("line c", "line c, mine"))
+    (project / ".gitignore").write_text(f"{IGNORED_FILE}\n")
+    git(project, "add", "--all")
+    git(project, "commit", "--quiet", "-m", "My line c")
+    (project / IGNORED_FILE).write_text("SECRET=kept\n")
+    return project
+
+
+KINDS = ["role", "third-party"]
+RECORD = {"role": ANSWERS, "third-party": RECORD_FILE}
+
+
 @pytest.fixture
-def project(pristine: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    """A fresh copy of the pristine project; temporary files go to a folder of the test's own."""
-    copy = tmp_path / "loan-study"
+def kind() -> str:
+    return "role"
+
+
+@pytest.fixture
+def project(
+    kind: str,
+    request: pytest.FixtureRequest,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+) -> Path:
+    """A fresh copy of the pristine project of ``kind``; temporary files go to a folder of the
+    test's own."""
+    pristine: Path = request.getfixturevalue(
+        "pristine" if kind == "role" else "pristine_thirdparty"
+    )
+    copy = tmp_path / pristine.name
     shutil.copytree(pristine, copy, symlinks=True)
     scratch = tmp_path / "tmp"
     scratch.mkdir()
@@ -73,7 +111,7 @@ def latest(history: History, monkeypatch: pytest.MonkeyPatch) -> History:
     return history
 
 
-def snapshot(project: Path) -> dict[str, Any]:
+def snapshot(project: Path, record: str = ANSWERS) -> dict[str, Any]:
     """Everything an update could change, byte for byte."""
     files: dict[str, Any] = {}
     for path in sorted(project.rglob("*")):
@@ -91,7 +129,7 @@ def snapshot(project: Path) -> dict[str, Any]:
         "tree": git(project, "write-tree"),
         "index": git(project, "ls-files", "--stage"),
         "head": git(project, "rev-parse", "HEAD"),
-        "answers": (project / ANSWERS).read_bytes(),
+        "record": (project / record).read_bytes(),
         "files": files,
         "worktrees": git(project, "worktree", "list", "--porcelain"),
         "git folder": sorted(p.name for p in (project / ".git").iterdir()),
@@ -133,27 +171,43 @@ OUTCOMES: dict[str, tuple[Callable[[], BaseException], int, str]] = {
     ),
     "a bug": (lambda: RuntimeError("a bug"), EXIT_INTERNAL, "internal error: RuntimeError: a bug"),
 }
-# Each step of an update, and how it is broken: (module, attribute, when).
-STEPS: dict[str, tuple[Any, str, str]] = {
-    "staging the worktree": (gitrepo, "add_worktree", "before"),
-    "Copier, before it starts": (engine, "update", "before"),
-    "Copier, after it merged": (engine, "update", "after"),
-    "listing the conflicts": (gitrepo, "conflicted_files", "before"),
-    "collecting the changes": (gitrepo, "staged_changes", "after"),
-    "copying the first file": (gitrepo, "_place", "first"),
-    "writing the answers file": (gitrepo, "_place", "answers"),
-    "every file copied, the index not yet": (gitrepo, "_transfer_index", "before"),
-    "writing the index": (gitrepo, "_transfer_index", "after"),
-    "refreshing the index": (gitrepo, "refresh_index", "after"),
+# Each step of an update, and how it is broken: (module, attribute, when), by kind of project.
+SHARED_STEPS: dict[str, tuple[Any, str, str]] = {
+    "staging the worktree": (transaction, "add_worktree", "before"),
+    "collecting the changes": (transaction, "staged_changes", "after"),
+    "copying the first file": (transaction, "_place", "first"),
+    "writing the record": (transaction, "_place", "record"),
+    "every file copied, the index not yet": (transaction, "_transfer_index", "before"),
+    "writing the index": (transaction, "_transfer_index", "after"),
+    "refreshing the index": (transaction, "refresh_index", "after"),
 }
-CASES = [(step, outcome) for step in STEPS for outcome in ("ctrl-c", "disk full")] + [
-    ("Copier, after it merged", "a bug"),
-    ("writing the answers file", "a bug"),
+STEPS: dict[str, dict[str, tuple[Any, str, str]]] = {
+    "role": {
+        "merging, before it starts": (engine, "update", "before"),
+        "merging, after it merged": (engine, "update", "after"),
+        "listing the conflicts": (gitrepo, "conflicted_files", "before"),
+        **SHARED_STEPS,
+    },
+    "third-party": {
+        "merging, before it starts": (thirdparty, "merge_renders", "before"),
+        "merging, after it merged": (thirdparty, "merge_renders", "after"),
+        **SHARED_STEPS,
+    },
+}
+CASES = [
+    (kind, step, outcome)
+    for kind in KINDS
+    for step in STEPS[kind]
+    for outcome in ("ctrl-c", "disk full")
+] + [
+    (kind, step, "a bug")
+    for kind in KINDS
+    for step in ("merging, after it merged", "writing the record")
 ]
 
 
-def broken(step: str, exc: BaseException) -> Callable[..., Any]:
-    module, name, when = STEPS[step]
+def broken(kind: str, step: str, exc: BaseException) -> Callable[..., Any]:
+    module, name, when = STEPS[kind][step]
     real = getattr(module, name)
     if when == "before":
         return fail_before(exc)
@@ -163,7 +217,7 @@ def broken(step: str, exc: BaseException) -> Callable[..., Any]:
 
     def due(source: Path, target: Path) -> bool:
         copied.append(target)
-        return len(copied) == 1 if when == "first" else target.name == ANSWERS
+        return len(copied) == 1 if when == "first" else target.name == RECORD[kind]
 
     return fail_on_call(real, exc, due)
 
@@ -174,24 +228,25 @@ def leftovers() -> list[str]:
     return [name for name in names if not name.startswith("scaffold-crash-")]
 
 
-@pytest.mark.parametrize(("step", "outcome"), CASES)
+@pytest.mark.parametrize(("kind", "step", "outcome"), CASES)
 def test_a_failure_at_any_step_leaves_the_project_as_it_was(
     project: Path,
     latest: History,
     cli: Cli,
     monkeypatch: pytest.MonkeyPatch,
+    kind: str,
     step: str,
     outcome: str,
 ) -> None:
     make, code, message = OUTCOMES[outcome]
-    before = snapshot(project)
-    module, name, _ = STEPS[step]
-    monkeypatch.setattr(module, name, broken(step, make()))
+    before = snapshot(project, RECORD[kind])
+    module, name, _ = STEPS[kind][step]
+    monkeypatch.setattr(module, name, broken(kind, step, make()))
     result = cli("update", str(project))
     assert (result.code, result.out) == (code, "")
     assert result.err.startswith(message), result.err
     assert result.err.count("\n") == 1
-    assert snapshot(project) == before
+    assert snapshot(project, RECORD[kind]) == before
     assert leftovers() == []
 
 
@@ -199,7 +254,7 @@ def test_after_a_failed_update_the_next_one_works(
     project: Path, latest: History, cli: Cli, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     with monkeypatch.context() as patch:
-        patch.setattr(gitrepo, "_transfer_index", fail_before(KeyboardInterrupt()))
+        patch.setattr(transaction, "_transfer_index", fail_before(KeyboardInterrupt()))
         assert cli("update", str(project)).code == EXIT_INTERRUPTED
     result = cli("update", str(project))
     assert result.code == 3, result.err
@@ -238,7 +293,7 @@ def terminal_ctrl_c() -> Iterator[None]:
 def ctrl_c_at_the_second_copy(monkeypatch: pytest.MonkeyPatch) -> list[Path]:
     """The update's file copy sends this process SIGINT as it places its second file; returns
     the files placed, as they are placed."""
-    real = gitrepo._place
+    real = transaction._place
     copied: list[Path] = []
 
     def place_then_press_ctrl_c(source: Path, target: Path) -> None:
@@ -247,7 +302,7 @@ def ctrl_c_at_the_second_copy(monkeypatch: pytest.MonkeyPatch) -> list[Path]:
             os.kill(os.getpid(), signal.SIGINT)
         real(source, target)
 
-    monkeypatch.setattr(gitrepo, "_place", place_then_press_ctrl_c)
+    monkeypatch.setattr(transaction, "_place", place_then_press_ctrl_c)
     return copied
 
 

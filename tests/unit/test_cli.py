@@ -434,3 +434,27 @@ def test_shell_completion_of_roles_and_answers(
     offered = complete(cli, monkeypatch, f"scaffold update {project} --data ")
     assert "pipeline=dvc" in offered
     assert not [o for o in offered if o.startswith(("engine=", "role=", "package_name="))]
+
+
+@pytest.mark.parametrize("template", ["--role", "--template"])
+def test_a_value_error_inside_the_engine_is_a_bug_to_report_not_a_user_error(
+    cli: Cli, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, template: str
+) -> None:
+    """Copier raising ValueError is a bug (ours or Copier's): exit 70 and a log, never exit 1."""
+    import copier
+
+    def broken(*args: object, **kwargs: object) -> None:
+        raise ValueError("an unexpected value")
+
+    monkeypatch.setattr(copier, "run_copy", broken)
+    if template == "--role":
+        args = ["--role", "analyst"]
+    else:
+        source = tmp_path / "tpl"
+        source.mkdir()
+        (source / "copier.yml").write_text("name:\n  type: str\n  default: x\n")
+        args = ["--template", str(source)]
+    result = cli("new", str(tmp_path / "made"), *args, "--defaults")
+    assert result.code == 70, result.err
+    assert result.err.startswith("internal error: ValueError: an unexpected value; details in ")
+    assert not (tmp_path / "made").exists()
