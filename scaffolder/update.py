@@ -35,7 +35,9 @@ from scaffolder.roles import get_role
 from scaffolder.store import TemplateStore
 
 _CLASH_ERRNOS = {errno.EEXIST, errno.ENOTDIR, errno.EISDIR}
-UPGRADE_HINT = "upgrade scaffolder (uv tool upgrade scaffolder, or pipx upgrade scaffolder)"
+UPGRADE_HINT = (
+    "upgrade scaffolder (uv tool upgrade scaffold-portfolio, or pipx upgrade scaffold-portfolio)"
+)
 
 
 @dataclass(frozen=True)
