@@ -65,7 +65,7 @@ class TemplateStore:
         if not (templates / "copier.yml").is_file():
             raise TemplateError(
                 f"no templates found in {source_root}; reinstall scaffolder "
-                "(pip install --force-reinstall scaffolder)"
+                "(pip install --force-reinstall scaffold-portfolio)"
             )
         return cls(templates, version, source_root=source_root)
 

@@ -38,7 +38,9 @@ from scaffolder.roles import get_role
 from scaffolder.store import TemplateStore
 
 _CLASH_ERRNOS = {errno.EEXIST, errno.ENOTDIR, errno.EISDIR}
-UPGRADE_HINT = "upgrade scaffolder (uv tool upgrade scaffolder, or pipx upgrade scaffolder)"
+UPGRADE_HINT = (
+    "upgrade scaffolder (uv tool upgrade scaffold-portfolio, or pipx upgrade scaffold-portfolio)"
+)
 
 
 def status(path: Path, *, store: TemplateStore | None = None, source: str | None = None) -> Status:

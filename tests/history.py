@@ -39,7 +39,7 @@ def source_checkout(root: Path, *, buildable: bool = False) -> Path:
     shutil.copytree(REPO_ROOT / "scaffolder", source / "scaffolder", ignore=ignore)
     shutil.copytree(REPO_ROOT / "templates", source / "templates", ignore=ignore)
     if buildable:
-        for name in ("pyproject.toml", "hatch_build.py", "README.md", "CHANGELOG.md"):
+        for name in ("pyproject.toml", "hatch_build.py", "README.md", "CHANGELOG.md", "LICENSE"):
             shutil.copy2(REPO_ROOT / name, source / name)
     set_version(source, "0.1.0")
     _git(source, "init", "--quiet", "--initial-branch=main")

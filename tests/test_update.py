@@ -478,8 +478,8 @@ def test_a_project_ahead_of_this_scaffolder_fails_check_and_update(
     monkeypatch.setattr(TemplateStore, "installed", classmethod(lambda cls: history.v1))
     message = (
         "error: the project is at template version 0.3.0, made by a newer scaffolder than this "
-        "one (0.1.0); upgrade scaffolder (uv tool upgrade scaffolder, or pipx upgrade "
-        "scaffolder)\n"
+        "one (0.1.0); upgrade scaffolder (uv tool upgrade scaffold-portfolio, or pipx upgrade "
+        "scaffold-portfolio)\n"
     )
     for command in ("check", "update"):
         result = cli(command, str(project))

@@ -92,6 +92,16 @@ def test_new_with_one_release_then_update_with_the_next(tmp_path: Path) -> None:
         "scaffolder/templates/copier.yml",
         f"scaffolder/templates/{ROLE}/template/{NEW_FILE}",
     } <= names
+    # Both licences, ours and the bundled fonts', where PEP 639 puts them (the sdist kept them).
+    licenses = "scaffold_portfolio-0.2.0.dist-info/licenses/"
+    assert {n.removeprefix(licenses) for n in names if n.startswith(licenses)} == {
+        "LICENSE",
+        "scaffolder/fonts/LICENSE-DejaVu.txt",
+    }
+    with zipfile.ZipFile(wheel_2) as archive:
+        assert archive.read(f"{licenses}LICENSE").startswith(b"MIT License\n")
+        metadata = archive.read("scaffold_portfolio-0.2.0.dist-info/METADATA").decode()
+    assert "License-Expression: MIT\n" in metadata
 
     work = tmp_path / "work"
     work.mkdir()

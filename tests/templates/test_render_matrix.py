@@ -18,12 +18,21 @@ from scaffolder.generate import generate
 from scaffolder.naming import MAX_PACKAGE_NAME
 from scaffolder.store import CANONICAL_URL, TemplateStore
 from tests.templates.matrix import LONG_NAME, Case, cases
+from tests.workflow_rules import (
+    cache_in_publishing_jobs,
+    dependabot_problems,
+    dependabot_schema_check,
+    permission_problems,
+    unpinned_uses,
+    zizmor,
+)
 
 CASES = cases(TemplateStore.installed())
 # What every role's repository must contain, whatever the answers (the shared contract).
 CONTRACT = {
     ".copier-answers.yml",
     ".editorconfig",
+    ".github/dependabot.yml",
     ".github/workflows/ci.yml",
     ".github/workflows/pages.yml",
     ".gitignore",
@@ -207,6 +216,35 @@ def test_workflows_pass_actionlint(rendered: dict[str, Path]) -> None:
         capture_output=True, text=True, check=False,
     )
     assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_workflows_pin_every_action_and_grant_per_job(rendered: dict[str, Path]) -> None:
+    """Each `uses:` a commit SHA with its tag beside it; nothing granted workflow-wide; no job
+    that publishes (Pages, the container release) restores a cache (tests/workflow_rules.py)."""
+    found = []
+    for workflow in map(Path, rendered_workflows(rendered)):
+        found += unpinned_uses(workflow)
+        found += permission_problems(workflow)
+        found += cache_in_publishing_jobs(workflow)
+    assert found == []
+
+
+def test_zizmor_finds_nothing_of_medium_severity_or_higher(rendered: dict[str, Path]) -> None:
+    """Every role x option, workflows and dependabot.yml, offline."""
+    result = zizmor(*rendered.values())
+    assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_dependabot_updates_uv_and_actions_weekly_and_ci_runs_on_its_pull_requests(
+    rendered: dict[str, Path],
+) -> None:
+    configs = [project / ".github" / "dependabot.yml" for project in rendered.values()]
+    result = dependabot_schema_check(*configs)
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert [problem for config in configs for problem in dependabot_problems(config)] == []
+    for project in rendered.values():
+        ci = yaml.safe_load((project / ".github" / "workflows" / "ci.yml").read_text())
+        assert "pull_request" in ci[True], project  # YAML reads the key `on` as True
 
 
 def test_compose_files_pass_dclint(rendered: dict[str, Path]) -> None:
