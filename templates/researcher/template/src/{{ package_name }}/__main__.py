@@ -1,5 +1,5 @@
 """Entry point for ``python -m``: reproduce the claims and report the comparison."""
 
-from {{ package_name }}.cli import main
+from .cli import main
 
 raise SystemExit(main())
