@@ -116,7 +116,7 @@ class ShowcaseError(ScaffolderError):
     """A showcase manifest or a piece of evidence that cannot be used as it is."""
 
 
-class ShowcaseStaleError(ScaffolderError):
-    """``scaffold showcase --check``: evidence or what is written from it is out of date."""
+class ShowcaseStaleError(ShowcaseError):
+    """Evidence that is missing, malformed, stale or edited by hand (``scaffold showcase``)."""
 
     exit_code = EXIT_SHOWCASE_STALE
