@@ -411,13 +411,22 @@ def showcase(
             "--check", help="Write nothing; exit 7 if evidence or what is written from it is stale."
         ),
     ] = False,
+    allow_stale: Annotated[
+        bool,
+        typer.Option("--allow-stale", help="Publish stale evidence, marked stale where it shows."),
+    ] = False,
 ) -> None:
     """Write the README's results, a static page (site/) and a social card from the evidence."""
     from scaffolder.showcase import showcase as run_showcase
 
-    report = run_showcase(path, check=check)
+    report = run_showcase(path, check=check, allow_stale=allow_stale)
+    label = "stale" if check else "error" if report.refused else "warning"
     for problem in report.problems:
-        _err(f"{'stale' if check else 'warning'}: {problem}")
+        _err(f"{label}: {problem}")
+    if report.refused:
+        if report.stale_allowed:
+            _err("Nothing written; or publish it marked stale: scaffold showcase --allow-stale")
+        raise typer.Exit(report.exit_code)
     if check:
         if report.problems:
             raise typer.Exit(report.exit_code)

@@ -121,3 +121,9 @@ def disk_full_reported() -> Iterator[None]:
 
 class ShowcaseError(ScaffolderError):
     """A showcase manifest or a piece of evidence that cannot be used as it is."""
+
+
+class ShowcaseStaleError(ShowcaseError):
+    """Evidence that is missing, malformed, stale or edited by hand (``scaffold showcase``)."""
+
+    exit_code = EXIT_SHOWCASE_STALE

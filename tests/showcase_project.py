@@ -136,8 +136,10 @@ def make_project(dest: Path, store: TemplateStore, *, role: str = "ml-engineer")
     (dest / "src" / "lab" / "model.py").write_text("MODEL = 1\n")
     (dest / "configs").mkdir(exist_ok=True)
     (dest / "configs" / "train.toml").write_text("seed = 1\n")
+    git(dest, "add", "--all")
+    git(dest, "commit", "--quiet", "-m", "Model and manifest")
     write_evidence(dest)
-    stamp(dest)
+    stamp(dest)  # from a clean tree, as a user makes evidence they mean to publish
     git(dest, "add", "--all")
     git(dest, "commit", "--quiet", "-m", "Evidence")
     return dest

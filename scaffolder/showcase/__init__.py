@@ -15,10 +15,10 @@ from pathlib import Path
 
 from scaffolder.answers import ANSWERS_FILE, read_answers
 from scaffolder.answers import find_project as project_root
-from scaffolder.errors import EXIT_OK, EXIT_SHOWCASE_STALE, ShowcaseError
+from scaffolder.errors import EXIT_OK, EXIT_SHOWCASE_STALE, ShowcaseError, ShowcaseStaleError
 from scaffolder.showcase import readme
 from scaffolder.showcase.build import Built, build
-from scaffolder.showcase.evidence import Evidence
+from scaffolder.showcase.evidence import STALE, UNREADABLE, Evidence
 from scaffolder.showcase.manifest import load
 
 README = "README.md"
@@ -26,16 +26,23 @@ README = "README.md"
 
 @dataclass(frozen=True)
 class Report:
-    """What ``showcase`` found and did."""
+    """What ``showcase`` found and did.
+
+    ``refused``: evidence too broken or stale to publish, so nothing was written.
+    ``stale_allowed``: ``--allow-stale`` would have let the refused run write.
+    """
 
     project: Path
     written: list[str] = field(default_factory=list)  # files changed, relative to project
     problems: list[str] = field(default_factory=list)
     check: bool = False
+    refused: bool = False
+    stale_allowed: bool = False
 
     @property
     def exit_code(self) -> int:
-        return EXIT_SHOWCASE_STALE if self.check and self.problems else EXIT_OK
+        failed = self.refused or (self.check and self.problems)
+        return EXIT_SHOWCASE_STALE if failed else EXIT_OK
 
 
 def find_project(path: Path) -> Path:
@@ -52,20 +59,43 @@ def find_project(path: Path) -> Path:
     )
 
 
-def showcase(path: Path, *, check: bool = False) -> Report:
-    """Write (or, with ``check``, only compare) the README region, the page and the card."""
+def showcase(path: Path, *, check: bool = False, allow_stale: bool = False) -> Report:
+    """Write (or, with ``check``, only compare) the README region, the page and the card.
+
+    Evidence that is missing or malformed is never published; stale or hand-edited evidence
+    only with ``allow_stale``, and then marked stale wherever it shows. Evidence made from
+    uncommitted changes is published with a mark. ``check`` fails on all of them.
+    """
     project = find_project(path)
     answers = read_answers(project)
     manifest = load(project)
     evidence = Evidence(manifest)
-    built = build(manifest, evidence, answers)  # reads every item: a broken one stops here
+    found = evidence.problems()
+    texts = [problem.text for problem in found]
+    if check and any(p.kind == UNREADABLE for p in found):
+        return Report(project=project, problems=texts, check=True)
+    blocking = [p for p in found if p.kind == UNREADABLE or (p.kind == STALE and not allow_stale)]
+    if blocking and not check:
+        return Report(
+            project=project,
+            problems=[p.text for p in blocking],
+            refused=True,
+            stale_allowed=all(p.kind == STALE for p in blocking),
+        )
+    marks = {item_id: p.kind for p in found for item_id in p.ids}
+    try:
+        built = build(manifest, evidence, answers, marks=marks)
+    except ShowcaseStaleError as exc:  # a headline or finding reads a key the file lacks
+        if check:
+            return Report(project=project, problems=[*texts, exc.message], check=True)
+        raise
     readme_path = project / README
     if not readme_path.is_file():
         raise ShowcaseError(f"no {README} in {project}; restore it (git checkout -- {README})")
     text = readme_path.read_text(encoding="utf-8")
     region = readme.find(text)
 
-    problems = [*evidence.problems(), *built.warnings]
+    problems = [*texts, *built.warnings]
     if region.edited_by_hand:
         problems.append(
             f"{README}: the showcase region was edited by hand; change showcase.yml or the "

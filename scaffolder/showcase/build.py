@@ -94,8 +94,16 @@ def _link(path: str) -> str:
     return f"[`{path}`]({path})"
 
 
-def build(manifest: Manifest, evidence: Evidence, answers: ProjectAnswers) -> Built:
+def build(
+    manifest: Manifest,
+    evidence: Evidence,
+    answers: ProjectAnswers,
+    *,
+    marks: dict[str, str] | None = None,
+) -> Built:
+    """``marks``: evidence id -> "stale" or "dirty", shown wherever that evidence shows."""
     items = list(manifest.items.values())
+    marks = marks or {}
     contents = {item.id: evidence.read(item) for item in items}
     numbers = [evidence.number(h) for h in manifest.headline]
     title = str(answers.answers.get("project_name") or manifest.root.name)
@@ -126,7 +134,8 @@ def build(manifest: Manifest, evidence: Evidence, answers: ProjectAnswers) -> Bu
         ci = f"https://github.com/{github_user}/{dist}/actions/workflows/ci.yml"
         badges.insert(0, f"[![CI]({ci}/badge.svg)]({ci})")
 
-    md: list[str] = ["## Results", "", " ".join(badges), ""]
+    notes = mark_notes(manifest, marks)
+    md: list[str] = ["## Results", "", *[f"> **{n}**" for n in notes], "", " ".join(badges), ""]
     md += ["| result | value | source |", "| --- | --- | --- |"]
     md += [
         f"| {_cell(n.label)} | **{_cell(n.text)}** | {_cell(_number_source(n, evidence))} |"
@@ -187,7 +196,10 @@ def build(manifest: Manifest, evidence: Evidence, answers: ProjectAnswers) -> Bu
     for item in items:
         if item.kind in ("figure", "attachment"):
             site[f"{SITE}/{item.path}"] = evidence.path(item).read_bytes()
-    png, _ = card.render_card(title, answers.role, [(n.text, n.label) for n in numbers[:3]])
+    card_title = card.card_title(title, str(answers.answers.get("package_name") or "project"))
+    if card_title.warning:
+        warnings.append(card_title.warning)
+    png, _ = card.render_card(card_title, answers.role, [(n.text, n.label) for n in numbers[:3]])
     site[f"{SITE}/card.png"] = png
     arch_context = None
     if architecture is not None:
@@ -205,6 +217,7 @@ def build(manifest: Manifest, evidence: Evidence, answers: ProjectAnswers) -> Bu
         .get_template("page.html.jinja")
         .render(
             title=title,
+            notes=notes,
             role=answers.role,
             description=description,
             problem=manifest.problem,
@@ -245,6 +258,23 @@ def build(manifest: Manifest, evidence: Evidence, answers: ProjectAnswers) -> Bu
     )
     site[f"{SITE}/index.html"] = page.encode("utf-8")
     return Built(region="\n".join(md), site=site, warnings=warnings)
+
+
+def mark_notes(manifest: Manifest, marks: dict[str, str]) -> list[str]:
+    """One visible line per kind of mark: which evidence is stale, which is uncommitted."""
+    notes = []
+    for kind, what in (
+        (
+            "stale",
+            "Stale: {} changed or went out of date after make evidence made {}; "
+            "published anyway with --allow-stale.",
+        ),
+        ("dirty", "Made from uncommitted changes: {} ({} no commit holds the code that made it)."),
+    ):
+        paths = [manifest.items[i].path for i, k in marks.items() if k == kind]
+        if paths:
+            notes.append(what.format(", ".join(paths), "them" if kind == "stale" else "so"))
+    return notes
 
 
 def _number_source(number: Number, evidence: Evidence) -> str:

@@ -2,12 +2,16 @@
 
 Both use the bundled DejaVu Sans (Pillow's default font has no "Ü" or "—"). Text is measured
 before it is drawn: a title shrinks, then wraps onto two lines, then is cut with an ellipsis,
-so nothing ever runs out of its box; a character the font lacks is refused by name.
+so nothing ever runs out of its box. A title with characters the bundled font lacks (CJK,
+emoji) is drawn in a system font that has them (found through fontconfig), else replaced by
+the package name, with a warning: the card never stops a showcase.
 """
 
 from __future__ import annotations
 
 import io
+import shutil
+import subprocess
 from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import cache
@@ -41,7 +45,7 @@ class Box:
 def _cmap(path: Path) -> frozenset[int]:
     from fontTools.ttLib import TTFont
 
-    with TTFont(path, lazy=True) as font:
+    with TTFont(path, lazy=True, fontNumber=0) as font:
         return frozenset(font.getBestCmap())
 
 
@@ -49,6 +53,66 @@ def missing_glyphs(text: str, path: Path = BOLD) -> list[str]:
     """Characters of ``text`` (other than whitespace) the font cannot draw."""
     cmap = _cmap(path)
     return sorted({c for c in text if not c.isspace() and ord(c) not in cmap})
+
+
+@dataclass(frozen=True)
+class Title:
+    """The title as the card draws it, the font it is drawn in, and what to tell the user."""
+
+    text: str
+    font: Path = BOLD
+    warning: str = ""
+
+
+def card_title(title: str, fallback: str) -> Title:
+    """``title`` in the bundled font, else in a system font that has every character of it
+    (fontconfig's ``fc-match``), else ``fallback`` (the package name) in the bundled font."""
+    lacking = missing_glyphs(title)
+    if not lacking:
+        return Title(title)
+    system = system_font(title)
+    if system is not None:
+        return Title(
+            title,
+            system,
+            f"the card draws the title in {system.name} (the bundled DejaVu Sans lacks "
+            f"{' '.join(lacking)})",
+        )
+    return Title(
+        fallback,
+        BOLD,
+        f"the card shows {fallback!r} instead of the title: no font here draws "
+        f"{' '.join(lacking)} (install one, e.g. fonts-noto-cjk, and run scaffold showcase "
+        "again); the page and README show the title itself",
+    )
+
+
+def system_font(text: str) -> Path | None:
+    """A font file fontconfig finds that draws every character of ``text``, or None."""
+    fc_match = shutil.which("fc-match")
+    if fc_match is None:
+        return None
+    chars = " ".join(f"{ord(c):x}" for c in sorted(set(text)) if not c.isspace())
+    try:
+        result = subprocess.run(
+            [fc_match, "--format=%{file}", f"sans-serif:weight=bold:charset={chars}"],
+            capture_output=True,
+            text=True,
+            check=False,
+            timeout=20,
+        )
+    except (OSError, subprocess.TimeoutExpired):
+        return None
+    path = Path(result.stdout.strip())
+    if result.returncode != 0 or not path.is_file():
+        return None
+    try:
+        if missing_glyphs(text, path):
+            return None
+        _font(path, 72)
+    except Exception:  # any font Pillow or fontTools cannot read is no font
+        return None
+    return path
 
 
 Font = ImageFont.FreeTypeFont
@@ -60,14 +124,14 @@ def _font(path: Path, size: int) -> Font:
     return ImageFont.truetype(str(path), size)
 
 
-def _fit_title(draw: Draw, text: str, width: int) -> tuple[list[str], int]:
+def _fit_title(draw: Draw, text: str, width: int, path: Path) -> tuple[list[str], int]:
     """The largest size (72 down to 44) at which ``text`` fits ``width`` on at most two lines."""
     for size in range(72, 43, -4):
-        font = _font(BOLD, size)
+        font = _font(path, size)
         lines = _wrap(draw, text, font, width)
         if len(lines) <= 2:
             return lines, size
-    font = _font(BOLD, 44)
+    font = _font(path, 44)
     lines = _wrap(draw, text, font, width)
     return [lines[0], _ellipsize(draw, " ".join(lines[1:]), font, width)], 44
 
@@ -75,7 +139,17 @@ def _fit_title(draw: Draw, text: str, width: int) -> tuple[list[str], int]:
 def _wrap(draw: Draw, text: str, font: Font, width: int) -> list[str]:
     lines: list[str] = []
     current = ""
-    for word in text.split():
+    words = text.split()
+    if len(words) == 1 and draw.textlength(text, font=font) > width:
+        words = list(text)  # a script written without spaces (CJK) wraps between characters
+        joined = ""
+        for char in words:
+            if draw.textlength(joined + char, font=font) > width and joined:
+                lines.append(joined)
+                joined = ""
+            joined += char
+        return [*lines, joined] if joined else lines
+    for word in words:
         trial = f"{current} {word}".strip()
         if draw.textlength(trial, font=font) <= width or not current:
             current = trial
@@ -97,15 +171,17 @@ def _ellipsize(draw: Draw, text: str, font: Font, width: int) -> str:
 
 
 def render_card(
-    title: str, role: str, numbers: Sequence[tuple[str, str]]
+    title: str | Title,
+    role: str,
+    numbers: Sequence[tuple[str, str]],
+    byline: str = "",
 ) -> tuple[bytes, list[Box]]:
-    """The card as PNG bytes, and the box of every text drawn. ``numbers``: (value, label)."""
-    lacking = missing_glyphs(title)
-    if lacking:
-        raise ShowcaseError(
-            f"the title has characters the card's font (DejaVu Sans) cannot draw: "
-            f"{' '.join(lacking)}; change project_name with scaffold update --data project_name=..."
-        )
+    """The card as PNG bytes, and the box of every text drawn. ``numbers``: (value, label);
+    ``byline``: who made it (the author and their repository), drawn at the foot."""
+    if isinstance(title, str):
+        title = card_title(title, "project")
+    if missing_glyphs(title.text, title.font):
+        raise ShowcaseError(f"the card's font cannot draw {title.text!r}")
     image = Image.new("RGB", (WIDTH, HEIGHT), PAPER)
     draw = ImageDraw.Draw(image)
     boxes: list[Box] = []
@@ -119,10 +195,10 @@ def render_card(
     draw.rectangle((0, 0, WIDTH, 12), fill=ACCENT)
     role_font = _font(BOLD, 30)
     text((MARGIN, 64), _ellipsize(draw, role.upper(), role_font, inner), role_font, ACCENT)
-    lines, size = _fit_title(draw, title, inner)
+    lines, size = _fit_title(draw, title.text, inner, title.font)
     y = 120
     for line in lines:
-        text((MARGIN, y), line, _font(BOLD, size), INK)
+        text((MARGIN, y), line, _font(title.font, size), INK)
         y += int(size * 1.2)
 
     shown = list(numbers)[:3]
@@ -137,8 +213,9 @@ def render_card(
                 lines = [lines[0], _ellipsize(draw, " ".join(lines[1:]), label_font, column - 24)]
             for row, line in enumerate(lines):
                 text((x, 480 + 34 * row), line, label_font, MUTED)
-    footer = _font(REGULAR, 22)
-    text((MARGIN, HEIGHT - 60), "made with scaffold showcase", footer, MUTED)
+    if byline:
+        footer = _font(REGULAR, 24)
+        text((MARGIN, HEIGHT - 60), _ellipsize(draw, byline, footer, inner), footer, MUTED)
     out = io.BytesIO()
     image.save(out, format="PNG")
     return out.getvalue(), boxes

@@ -8,16 +8,18 @@ the bundled templates (same walk of ``sources``, same hashes), so ``make evidenc
 from __future__ import annotations
 
 import csv
+import hashlib
 import importlib.util
 import io
 import json
 import subprocess
 from dataclasses import dataclass
+from functools import cache
 from pathlib import Path
 from types import ModuleType
 from typing import Any
 
-from scaffolder.errors import ShowcaseError
+from scaffolder.errors import ShowcaseError, ShowcaseStaleError
 from scaffolder.showcase.manifest import CLAIM_KINDS, Headline, Item, Manifest
 from scaffolder.store import TemplateStore
 
@@ -127,7 +129,9 @@ class Evidence:
             return self._cache[item.id]
         path = self.path(item)
         if not path.is_file():
-            raise ShowcaseError(f"{item.path} is missing (evidence {item.id!r}); run make evidence")
+            raise ShowcaseStaleError(
+                f"{item.path} is missing (evidence {item.id!r}); run make {item.make}"
+            )
         raw = path.read_bytes()
         value: Any
         try:
@@ -145,8 +149,8 @@ class Evidence:
                 value = raw
         except (ValueError, UnicodeDecodeError) as exc:
             reason = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
-            raise ShowcaseError(
-                f"{item.path} is malformed ({item.kind}: {reason}); run make evidence"
+            raise ShowcaseStaleError(
+                f"{item.path} is malformed ({item.kind}: {reason}); run make {item.make}"
             ) from exc
         self._cache[item.id] = value
         return value
@@ -158,7 +162,7 @@ class Evidence:
             value: Any = content
             for part in headline.key.split("."):
                 if not isinstance(value, dict) or part not in value:
-                    raise ShowcaseError(
+                    raise ShowcaseStaleError(
                         f"{item.path} has no key {headline.key!r} (headline "
                         f"{headline.label!r}); run make evidence or fix showcase.yml"
                     )
@@ -183,32 +187,83 @@ class Evidence:
             stamp=self.stamps.get(item.id),
         )
 
-    def problems(self) -> list[str]:
-        """One line per item that is missing, malformed, unstamped, edited or stale."""
-        found = []
+    def problems(self) -> list[Problem]:
+        """What is wrong with the evidence, each problem once (items sharing a cause grouped)."""
+        unreadable: list[Problem] = []
+        groups: dict[tuple[str, str], list[Item]] = {}
+        if not (self.root / self.manifest.provenance).is_file():
+            unreadable_ids = []
+            for item in self.manifest.items.values():
+                try:
+                    self.read(item)
+                except ShowcaseError as exc:
+                    unreadable.append(Problem(exc.message, UNREADABLE, (item.id,)))
+                    unreadable_ids.append(item.id)
+            ids = tuple(i for i in self.manifest.items if i not in unreadable_ids)
+            missing = Problem(
+                f"{self.manifest.provenance} is missing, so no evidence is stamped; "
+                "run make evidence",
+                STALE,
+                ids,
+            )
+            return [*unreadable, missing] if ids else unreadable
         for item in self.manifest.items.values():
             try:
                 self.read(item)
             except ShowcaseError as exc:
-                found.append(exc.message)
+                unreadable.append(Problem(exc.message, UNREADABLE, (item.id,)))
                 continue
             stamp = self.stamps.get(item.id)
             if stamp is None:
-                found.append(
-                    f"{item.path} has no provenance in {self.manifest.provenance}; "
-                    "run make evidence"
-                )
-            elif stamp.sha256 != sha256(self.path(item)):
-                found.append(f"{item.path} changed after make evidence made it; run make evidence")
-            elif changed := self._changed_source(item, stamp):
-                found.append(
-                    f"{item.path} is stale: {changed} changed since it was made; run make evidence"
-                )
+                groups.setdefault(("unstamped", ""), []).append(item)
+                continue
+            if stamp.sha256 != sha256(self.path(item)):
+                groups.setdefault(("edited", item.id), []).append(item)
+                continue
+            try:
+                changed = self._changed_source(item, stamp)
+            except ShowcaseError as exc:
+                groups.setdefault(("sources", exc.message), []).append(item)
+                continue
+            if changed:
+                groups.setdefault(("stale", changed), []).append(item)
             elif stamp.commit and not _in_history(self.root, stamp.commit):
-                found.append(
-                    f"{item.path} was made at commit {stamp.short_commit}, which is not in "
-                    "this branch's history; run make evidence"
+                groups.setdefault(("commit", stamp.short_commit), []).append(item)
+            elif dirty := self._dirty_source(stamp):
+                groups.setdefault(("dirty", dirty), []).append(item)
+        found = list(unreadable)
+        for (reason, cause), items in groups.items():
+            files = _files(items)
+            run = _make(items)
+            ids = tuple(item.id for item in items)
+            one = len(items) == 1
+            if reason == "unstamped":
+                text = (
+                    f"{files} {'has' if one else 'have'} no provenance in "
+                    f"{self.manifest.provenance}; run {run}"
                 )
+            elif reason == "edited":
+                text = f"{files} changed after make evidence made it (edited by hand?); run {run}"
+            elif reason == "stale":
+                text = (
+                    f"{files} {'is' if one else 'are'} stale: {cause} changed since "
+                    f"{'it was' if one else 'they were'} made; run {run}"
+                )
+            elif reason == "sources":
+                text = cause
+            elif reason == "commit":
+                text = (
+                    f"{files} {'was' if one else 'were'} made at commit {cause}, which is not "
+                    f"in this branch's history; run {run}"
+                )
+            else:
+                text = (
+                    f"{files} {'was' if one else 'were'} made from uncommitted changes "
+                    f"({cause}); commit them, then run {run}"
+                )
+                found.append(Problem(text, DIRTY, ids))
+                continue
+            found.append(Problem(text, STALE, ids))
         return found
 
     def _changed_source(self, item: Item, stamp: Stamp) -> str | None:
@@ -218,6 +273,78 @@ class Evidence:
         }
         changed = sorted(set(now.items()) ^ set(stamp.sources.items()))
         return changed[0][0] if changed else None
+
+    def _dirty_source(self, stamp: Stamp) -> str | None:
+        """The first source whose stamped content is not what the stamp's commit holds."""
+        if stamp.commit is None:
+            return "made before the first commit"
+        committed = _committed_hashes(self.root, stamp.commit, tuple(sorted(stamp.sources)))
+        for name, digest in sorted(stamp.sources.items()):
+            if committed.get(name) != digest:
+                return name
+        return None
+
+
+UNREADABLE, STALE, DIRTY = "unreadable", "stale", "dirty"
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One thing wrong with the evidence: what to say, how bad, and the items it touches.
+
+    ``unreadable`` (missing or malformed) stops every run; ``stale`` (unstamped, edited,
+    older than its sources, made on another branch) stops a run unless ``--allow-stale``;
+    ``dirty`` (made from uncommitted changes) is published with a mark. ``--check`` fails
+    on all three.
+    """
+
+    text: str
+    kind: str
+    ids: tuple[str, ...]
+
+
+def _files(items: list[Item]) -> str:
+    paths = [item.path for item in items]
+    return paths[0] if len(paths) == 1 else ", ".join(paths[:-1]) + " and " + paths[-1]
+
+
+def _make(items: list[Item]) -> str:
+    targets = list(dict.fromkeys(item.make for item in items))
+    return " and ".join(f"make {t}" for t in targets)
+
+
+_COMMITTED: dict[tuple[Path, str, tuple[str, ...]], dict[str, str]] = {}
+
+
+def _committed_hashes(root: Path, commit: str, names: tuple[str, ...]) -> dict[str, str]:
+    """SHA-256 of each of ``names`` as ``commit`` holds it (absent names are left out)."""
+    key = (root, commit, names)
+    if key in _COMMITTED:
+        return _COMMITTED[key]
+    request = "".join(f"{commit}:{name}\n" for name in names).encode("utf-8")
+    result = subprocess.run(
+        ["git", "cat-file", "--batch"],
+        cwd=root,
+        input=request,
+        capture_output=True,
+        check=False,
+    )
+    found: dict[str, str] = {}
+    data, at = result.stdout, 0
+    for name in names:
+        end = data.find(b"\n", at)
+        if end < 0:
+            break
+        header = data[at:end].split()
+        at = end + 1
+        if len(header) == 3 and header[1] == b"blob":
+            size = int(header[2])
+            found[name] = hashlib.sha256(data[at : at + size]).hexdigest()
+            at += size + 1
+        elif len(header) == 3:  # a tree or another object: skip its body
+            at += int(header[2]) + 1
+    _COMMITTED[key] = found
+    return found
 
 
 def _json_object(raw: bytes) -> dict[str, Any]:
@@ -308,6 +435,7 @@ def _format(value: Any, headline: Headline, item: Item) -> str:
     return f"{text}\u2009{headline.unit}" if headline.unit else text
 
 
+@cache
 def _in_history(root: Path, commit: str) -> bool:
     result = subprocess.run(
         ["git", "merge-base", "--is-ancestor", commit, "HEAD"],
