@@ -406,7 +406,9 @@ def _require_base_on_remote(project: Path, remote: str, base: str, base_sha: str
 
 def _ours(project: Path, remote: str, branch: str, tip: str) -> bool:
     """The branch's newest commit is one ``update-pr`` made (its trailers say so)."""
-    gitrepo.run([*gitrepo.NO_HOOKS, "fetch", "--quiet", "--no-tags", remote, tip], project)
+    # By name, not by commit: a server need not hand out a commit asked for by its hash.
+    fetch = ["fetch", "--quiet", "--no-tags", remote, f"refs/heads/{branch}"]
+    gitrepo.run([*gitrepo.NO_HOOKS, *fetch], project)
     message = gitrepo.run(["show", "--no-patch", "--format=%B", tip], project).stdout
     return f"\n{TO_TRAILER}: " in message and f"\n{BASE_TRAILER}: " in message
 

@@ -181,13 +181,16 @@ def project_on_github(
     return GitHub(remote=remote, clone=root / "checkout", bin=bin_dir)
 
 
-def run_workflow(github: GitHub, templates: Templates) -> subprocess.CompletedProcess[str]:
-    """The template-update job's ``run:`` script, as the generated workflow has it, in bash."""
-    workflow = yaml.safe_load((github.clone / WORKFLOW_FILE).read_text())
-    (step,) = [s for s in workflow["jobs"]["update"]["steps"] if "run" in s]
+def run_workflow(
+    github: GitHub, templates: Templates, job: str = "update", where: Path | None = None
+) -> subprocess.CompletedProcess[str]:
+    """A template-update job's ``run:`` script, as the generated workflow has it, in bash."""
+    where = where or github.clone
+    workflow = yaml.safe_load((where / WORKFLOW_FILE).read_text())
+    (step,) = [s for s in workflow["jobs"][job]["steps"] if "run" in s]
     env = {
         key: str(value).replace("${{ github.token }}", "a-token-gh-never-sends")
-        for key, value in step["env"].items()
+        for key, value in {**workflow["env"], **step.get("env", {})}.items()
     }
     env = {
         **os.environ,
@@ -197,7 +200,7 @@ def run_workflow(github: GitHub, templates: Templates) -> subprocess.CompletedPr
     }
     return subprocess.run(
         ["bash", "--noprofile", "--norc", "-eo", "pipefail", "-c", step["run"]],
-        cwd=github.clone, env=env, capture_output=True, text=True, check=False,
+        cwd=where, env=env, capture_output=True, text=True, check=False,
     )  # fmt: skip
 
 
@@ -271,6 +274,25 @@ def test_the_patch_applies_on_the_branch(refused: GitHub, tmp_path: Path) -> Non
     patched = re.findall(r"^\+\+\+ b/(.+)$", patch_in(refused.prs()[0]["body"]), re.MULTILINE)
     assert {".github/workflows/ci.yml", NEW_WORKFLOW} <= set(patched)
     assert git(checkout, "diff", "--cached", "--name-only").split() == sorted(patched)
+
+
+def test_the_pull_requests_conflicts_job_fails_until_they_are_resolved(
+    refused: GitHub, templates: Templates, tmp_path: Path
+) -> None:
+    branch = tmp_path / "branch"
+    git(tmp_path, "clone", "--quiet", "--branch", BRANCH, str(refused.remote), str(branch))
+    failing = run_workflow(refused, templates, job="conflicts", where=branch)
+    assert failing.returncode == 3
+    assert "unresolved conflict in" in failing.stderr
+    assert "README.md" in failing.stderr
+    readme = branch / "README.md"
+    kept = [line for line in readme.read_text().splitlines(keepends=True)
+            if not line.startswith(("<<<<<<<", "=======", ">>>>>>>"))]  # fmt: skip
+    readme.write_text("".join(kept))
+    git(branch, "commit", "--quiet", "-am", "Resolve the conflict")
+    passing = run_workflow(refused, templates, job="conflicts", where=branch)
+    assert passing.returncode == 0, passing.stdout + passing.stderr
+    assert passing.stdout == "up to date: template 0.2.0\n"
 
 
 def test_a_second_run_refreshes_the_same_pull_request(
@@ -349,12 +371,15 @@ def test_every_role_ships_the_workflow_with_pinned_actions_and_least_privilege(
         generate(project, role=role.name, data={}, git=False, store=store)
         workflow = yaml.safe_load((project / WORKFLOW_FILE).read_text())
         assert workflow["permissions"] == {}
-        (job,) = workflow["jobs"].values()
+        job = workflow["jobs"]["update"]
         assert job["permissions"] == {"contents": "write", "pull-requests": "write"}
-        uses = [step["uses"] for step in job["steps"] if "uses" in step]
+        steps = [step for job in workflow["jobs"].values() for step in job["steps"]]
+        uses = [step["uses"] for step in steps if "uses" in step]
         assert uses
         assert all(re.fullmatch(r"[\w./-]+@[0-9a-f]{40}", u) for u in uses), uses
-        assert set(workflow[True]) == {"schedule", "workflow_dispatch"}  # YAML reads `on` as True
+        # YAML reads `on` as True
+        assert set(workflow[True]) == {"schedule", "workflow_dispatch", "pull_request"}
+        assert workflow["jobs"]["conflicts"]["permissions"] == {"contents": "read"}
         assert "enable-cache: false" in (project / WORKFLOW_FILE).read_text()
 
 
