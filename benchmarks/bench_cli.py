@@ -28,7 +28,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from scaffolder.engine import _git_config_env  # noqa: E402 - after the path is set
+from scaffolder.engines.copier_engine import _git_config_env  # noqa: E402 - after the path is set
 from scaffolder.generate import generate  # noqa: E402
 from scaffolder.roles import list_roles  # noqa: E402
 from scaffolder.store import CANONICAL_URL, TemplateStore  # noqa: E402

@@ -20,7 +20,7 @@ from packaging.version import InvalidVersion, Version
 from scaffolder import gitrepo, transaction
 from scaffolder.answers import ProjectAnswers, find_project, read_answers
 from scaffolder.answers_input import check_answers, completions
-from scaffolder.engine import Conflict
+from scaffolder.engines.copier_engine import Conflict
 from scaffolder.errors import (
     InvalidAnswersError,
     ProjectAheadError,
@@ -117,7 +117,7 @@ def _staged_update(
     pretend: bool,
 ) -> Updated:
     """Update a staged copy of the project, then (unless pretending) apply it, all or nothing."""
-    from scaffolder import engine
+    from scaffolder.engines import copier_engine as engine
 
     with transaction.staged(project) as stage:
         try:
@@ -169,12 +169,12 @@ def _type_clash(
     AssertionError) or a folder where it has a file. Rendered again, the target version shows
     which path it was; "" when no path clashes.
     """
-    from scaffolder import engine
+    from scaffolder.engines import copier_engine as engine
 
     with tempfile.TemporaryDirectory(prefix="scaffold-check-") as scratch:
         rendered = Path(scratch) / "render"
         try:
-            engine.render(
+            engine.render_bundled(
                 store,
                 rendered,
                 data={**answers.answers, **new_answers},

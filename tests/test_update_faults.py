@@ -17,7 +17,8 @@ from typing import Any
 
 import pytest
 
-from scaffolder import engine, gitrepo, thirdparty, transaction
+from scaffolder import gitrepo, thirdparty, transaction
+from scaffolder.engines import copier_engine
 from scaffolder.errors import EXIT_CONFLICTS, EXIT_INTERNAL, EXIT_INTERRUPTED
 from scaffolder.generate import generate
 from scaffolder.record import RECORD_FILE
@@ -183,8 +184,8 @@ SHARED_STEPS: dict[str, tuple[Any, str, str]] = {
 }
 STEPS: dict[str, dict[str, tuple[Any, str, str]]] = {
     "role": {
-        "merging, before it starts": (engine, "update", "before"),
-        "merging, after it merged": (engine, "update", "after"),
+        "merging, before it starts": (copier_engine, "update", "before"),
+        "merging, after it merged": (copier_engine, "update", "after"),
         "listing the conflicts": (gitrepo, "conflicted_files", "before"),
         **SHARED_STEPS,
     },
