@@ -290,10 +290,10 @@ def update(
 ) -> None:
     """Bring template improvements into a generated repository, keeping your changes."""
     from scaffolder.answers_input import parse_pairs
-    from scaffolder.update import update as run_update
+    from scaffolder.update import update as update_project
 
     changes = parse_pairs(data or [])
-    result = run_update(
+    result = update_project(
         path, to=to, data=changes, conflict=conflict, pretend=pretend, trust=trust, source=source
     )
     _notes(result.notes)

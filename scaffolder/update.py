@@ -1,15 +1,17 @@
-"""``scaffold update`` and ``scaffold check``: preflight checks, then Copier's three-way merge.
+"""``scaffold update`` and ``scaffold check``: preflight checks, then a three-way merge.
 
 Every precondition is checked before anything is touched, so a refused update changes nothing.
-The merge itself is all or nothing: Copier runs in a staged copy of the repository (a
-throwaway git worktree at HEAD), and only its finished result is copied into the project,
-undone again on any failure or Ctrl-C (:mod:`scaffolder.gitrepo`).
+A role's project updates exactly as a third-party template's does (:mod:`scaffolder.thirdparty`):
+the recorded version and the target are rendered with the answers into throwaway folders (here
+from the bundle), and the difference is merged file by file into a staged copy of the
+repository (:func:`scaffolder.merge.update_staged`); only its finished result is copied into
+the project, undone again on any failure or Ctrl-C (:mod:`scaffolder.transaction`).
 """
 
 from __future__ import annotations
 
-import errno
 import os
+import shutil
 import tempfile
 from collections.abc import Mapping
 from pathlib import Path
@@ -17,16 +19,16 @@ from typing import Any
 
 from packaging.version import InvalidVersion, Version
 
-from scaffolder import gitrepo, transaction
-from scaffolder.answers import ProjectAnswers, find_project, read_answers
+from scaffolder import gitrepo
+from scaffolder.answers import ANSWERS_FILE, ProjectAnswers, find_project, read_answers
 from scaffolder.answers_input import check_answers, completions
-from scaffolder.engines.copier_engine import Conflict
 from scaffolder.errors import (
     InvalidAnswersError,
     ProjectAheadError,
     ScaffolderError,
     disk_full_reported,
 )
+from scaffolder.merge import Conflict, update_staged
 from scaffolder.project_state import (
     Status,
     Updated,
@@ -37,7 +39,6 @@ from scaffolder.record import has_record
 from scaffolder.roles import get_role
 from scaffolder.store import TemplateStore
 
-_CLASH_ERRNOS = {errno.EEXIST, errno.ENOTDIR, errno.EISDIR}
 UPGRADE_HINT = "upgrade scaffolder (uv tool upgrade scaffolder, or pipx upgrade scaffolder)"
 
 
@@ -101,12 +102,12 @@ def update(
         return Updated(project=project, from_version=target, to_version=target, pretend=pretend)
     check_repository(project)
     with disk_full_reported():
-        return _staged_update(
+        return _merge_update(
             store, project, answers, target, new_answers, conflict=conflict, pretend=pretend
         )
 
 
-def _staged_update(
+def _merge_update(
     store: TemplateStore,
     project: Path,
     answers: ProjectAnswers,
@@ -116,90 +117,29 @@ def _staged_update(
     conflict: Conflict,
     pretend: bool,
 ) -> Updated:
-    """Update a staged copy of the project, then (unless pretending) apply it, all or nothing."""
-    from scaffolder.engines import copier_engine as engine
+    """Render the recorded version with the recorded answers and ``target`` with the new ones,
+    from the bundle, and merge the difference into the project like any template's update."""
+    from scaffolder.engines import copier_engine
 
-    with transaction.staged(project) as stage:
-        try:
-            engine.update(
-                store,
-                stage.project,
-                to=str(target),
-                data=new_answers,
-                conflict=conflict,
-                pretend=pretend,
+    with tempfile.TemporaryDirectory(prefix="scaffold-replay-") as tmp:
+        base, theirs = Path(tmp, "base"), Path(tmp, "theirs")
+        for out, version, data in (
+            (base, answers.version, answers.answers),
+            (theirs, target, {**answers.answers, **new_answers}),
+        ):
+            copier_engine.render_bundled(
+                store, out, data=data, user_defaults={}, defaults=True, version=str(version)
             )
-        except (AssertionError, OSError) as exc:
-            # How Copier fails on a folder where it writes a file, or a file where it makes one.
-            if isinstance(exc, OSError) and exc.errno not in _CLASH_ERRNOS:
-                raise
-            clash = _type_clash(store, project, answers, target, new_answers)
-            if clash:
-                raise ScaffolderError(clash) from exc
-            raise
-        if pretend:
-            return Updated(project, answers.version, target, pretend=True, new_answers=new_answers)
-        if conflict == "rej":
-            conflicts = gitrepo.untracked_files(stage.project, "*.rej")
-        else:
-            conflicts = gitrepo.conflicted_files(stage.project)
-        result = Updated(
-            project,
-            answers.version,
-            target,
-            changed=sorted(gitrepo.uncommitted(stage.project)),
-            conflicts=conflicts,
-            new_answers=new_answers,
-            dependencies_changed=bool(gitrepo.uncommitted(stage.project, "pyproject.toml")),
-        )
-        transaction.apply(stage)
-    return result
 
+        def write_record(stage: Path) -> None:  # the answers file, as Copier wrote it
+            shutil.copyfile(theirs / ANSWERS_FILE, stage / ANSWERS_FILE)
 
-def _type_clash(
-    store: TemplateStore,
-    project: Path,
-    answers: ProjectAnswers,
-    target: Version,
-    new_answers: Mapping[str, Any],
-) -> str:
-    """Why Copier failed, when it is a file the user made a folder (or the other way round).
-
-    Copier cannot write a template file where the project has a folder (it fails with an
-    AssertionError) or a folder where it has a file. Rendered again, the target version shows
-    which path it was; "" when no path clashes.
-    """
-    from scaffolder.engines import copier_engine as engine
-
-    with tempfile.TemporaryDirectory(prefix="scaffold-check-") as scratch:
-        rendered = Path(scratch) / "render"
-        try:
-            engine.render_bundled(
-                store,
-                rendered,
-                data={**answers.answers, **new_answers},
-                user_defaults={},
-                defaults=True,
-                version=str(target),
-            )
-        except (ScaffolderError, OSError):
-            return ""
-        for dirpath, dirnames, filenames in os.walk(rendered):
-            for name in [*dirnames, *filenames]:
-                path = Path(dirpath, name)
-                relative = path.relative_to(rendered).as_posix()
-                mine = project / relative
-                if not (mine.exists() or mine.is_symlink()):
-                    continue
-                if path.is_dir() == (mine.is_dir() and not mine.is_symlink()):
-                    continue
-                theirs, ours = ("folder", "file") if path.is_dir() else ("file", "folder")
-                return (
-                    f"template {target} has a {theirs} {relative} where your project has a "
-                    f"{ours}; rename yours (git mv {relative} NEW-NAME), commit, and run "
-                    "scaffold update again"
-                )
-    return ""
+        return update_staged(
+            project, base, theirs, skip=lambda path: path == ANSWERS_FILE,
+            write_record=write_record,
+            versions=(answers.version, target), new_answers=new_answers, conflict=conflict,
+            pretend=pretend,
+        )  # fmt: skip
 
 
 def _no_source(source: str | None) -> None:

@@ -1,7 +1,8 @@
 """Copier: third-party Copier templates (:class:`CopierEngine`) and the built-in roles'
 templates, rendered from the bundle at a released version (:func:`render_bundled`).
 
-Everything goes through Copier's public API with explicit settings, so a user's
+Everything goes through Copier's public ``run_copy`` (an update is two renders and scaffolder's
+own merge, for every template) with explicit settings, so a user's
 ``~/.config/copier/settings.yml`` cannot change what scaffolder does.
 """
 
@@ -13,7 +14,7 @@ import tempfile
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Any, Literal
+from typing import Any
 
 from scaffolder.engines import Origin, Rendered, render_message
 from scaffolder.errors import DISK_FULL_WORDS, ScaffolderError, disk_full
@@ -21,7 +22,6 @@ from scaffolder.sources import EngineName
 from scaffolder.store import CANONICAL_URL, TemplateStore
 from scaffolder.trust import copier_settings
 
-Conflict = Literal["inline", "rej"]
 # How Copier words an answer its question's validator refused (a plain ValueError).
 COPIER_VALIDATION_ERROR = "Validation error for question "
 
@@ -129,38 +129,6 @@ def render_bundled(
             cleanup_on_error=False,  # the caller owns dest and removes it on any failure
         )
         return dict(worker.answers.combined)
-
-
-def update(
-    store: TemplateStore,
-    project: Path,
-    *,
-    to: str,
-    data: Mapping[str, Any],
-    conflict: Conflict,
-    pretend: bool,
-) -> None:
-    """Run Copier's three-way update of ``project`` to template version ``to``.
-
-    ``data`` holds changed answers; every other question keeps its recorded answer.
-    """
-    with _copier_session(store):
-        from copier import Settings, run_update
-
-        _call(
-            run_update,
-            project,
-            vcs_ref=to,
-            data=dict(data),
-            settings=Settings(),
-            overwrite=True,
-            defaults=True,
-            skip_answered=True,
-            conflict=conflict,
-            pretend=pretend,
-            quiet=True,
-            unsafe=True,
-        )
 
 
 def _call(function: Any, *args: Any, **kwargs: Any) -> Any:
