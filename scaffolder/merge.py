@@ -33,7 +33,7 @@ from packaging.version import Version
 
 from scaffolder import gitrepo, transaction
 from scaffolder.errors import ScaffolderError
-from scaffolder.project_state import Updated
+from scaffolder.project_state import Updated, verify_staged
 
 SKIPPED = {".git"}
 Conflict = Literal["inline", "rej"]
@@ -135,10 +135,12 @@ def update_staged(
     new_answers: Mapping[str, Any],
     conflict: Conflict,
     pretend: bool,
+    verify: str | None = None,
 ) -> Updated:
     """Every update, of any kind of project: merge ``base`` -> ``theirs`` into a staged copy of
-    ``project``, let ``write_record`` move its record there, then (unless pretending) apply the
-    result all or nothing (:mod:`scaffolder.transaction`)."""
+    ``project``, let ``write_record`` move its record there, run the ``verify`` check on it
+    (unless it has conflicts), then (unless pretending) apply the result all or nothing
+    (:mod:`scaffolder.transaction`)."""
     with transaction.staged(project) as stage:
         merged = merge_renders(
             base, theirs, stage.project, tree=stage.tree, prefix=stage.prefix, skip=skip,
@@ -155,8 +157,11 @@ def update_staged(
             new_answers=dict(new_answers),
             dependencies_changed=bool(gitrepo.uncommitted(stage.project, "pyproject.toml")),
         )
-        if not pretend:
-            transaction.apply(stage)
+        if pretend:
+            return result
+        if verify and not result.conflicts:
+            verify_staged(stage.tree, stage.prefix, verify, versions)
+        transaction.apply(stage)
     return result
 
 

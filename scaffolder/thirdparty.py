@@ -212,6 +212,7 @@ def update(
     pretend: bool,
     trust: bool,
     source: str | None = None,
+    verify: str | None = None,
 ) -> Updated:
     """Merge the template's change from the recorded version to ``to`` into ``project``.
 
@@ -259,6 +260,6 @@ def update(
                 project, base.project, theirs.project, skip=record.skipped,
                 write_record=lambda stage: write_record(stage, moved, rendered=theirs.project),
                 versions=(record.ref, moved.ref), new_answers=changed, conflict=conflict,
-                pretend=pretend,
+                pretend=pretend, verify=verify,
             )  # fmt: skip
             return replace(result, notes=notes)

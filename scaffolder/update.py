@@ -30,10 +30,12 @@ from scaffolder.errors import (
 )
 from scaffolder.merge import Conflict, update_staged
 from scaffolder.project_state import (
+    ROLE_CHECK,
     Status,
     Updated,
     check_repository,
     check_resolved,
+    chosen_check,
 )
 from scaffolder.record import has_record
 from scaffolder.roles import get_role
@@ -75,6 +77,8 @@ def update(
     store: TemplateStore | None = None,
     trust: bool = False,
     source: str | None = None,
+    verify: bool | None = None,
+    verify_command: str | None = None,
 ) -> Updated:
     """Bring template changes from the project's version up to ``to`` (default: installed).
 
@@ -82,50 +86,58 @@ def update(
     project is merged as if it had been generated with them, at the same or a newer version.
     ``trust`` lets a third-party template's Jinja extensions load in the renders; ``source``
     reads a third-party template from a new place (it moved, or its origin is gone).
+    ``verify`` runs the project's check (``verify_command``, the project's setting, or a
+    role's ``make check``) on the merged result and applies it only if the check passes.
     """
     project = _project_dir(path)
     if has_record(project):  # made by scaffold new --template, cruft or Copier
         from scaffolder import thirdparty
 
+        check = chosen_check(project, verify=verify, command=verify_command, default=None)
         return thirdparty.update(
             project, to=to, data=data or {}, conflict=conflict, pretend=pretend, trust=trust,
-            source=source,
+            source=source, verify=check,
         )  # fmt: skip
     _no_source(source)
     store = store or TemplateStore.installed()
     gitrepo.require_git()
     answers = read_answers(project)
     new_answers = _changed_answers(data or {}, answers, store)
-    target = _target_version(to, answers, store)
+    base, target = _versions(to, answers, store)
     check_resolved(project)
     if target == answers.version and not new_answers:
         return Updated(project=project, from_version=target, to_version=target, pretend=pretend)
     check_repository(project)
+    check = chosen_check(project, verify=verify, command=verify_command, default=ROLE_CHECK)
     with disk_full_reported():
         return _merge_update(
-            store, project, answers, target, new_answers, conflict=conflict, pretend=pretend
-        )
+            store, project, answers, (base, target), new_answers, conflict=conflict,
+            pretend=pretend,
+            verify=check,
+        )  # fmt: skip
 
 
 def _merge_update(
     store: TemplateStore,
     project: Path,
     answers: ProjectAnswers,
-    target: Version,
+    versions: tuple[Version, Version],
     new_answers: dict[str, Any],
     *,
     conflict: Conflict,
     pretend: bool,
+    verify: str | None,
 ) -> Updated:
-    """Render the recorded version with the recorded answers and ``target`` with the new ones,
-    from the bundle, and merge the difference into the project like any template's update."""
+    """Render ``versions`` from the bundle (the one to merge from with the recorded answers, the
+    target with the new ones) and merge the difference into the project like any template's
+    update."""
     from scaffolder.engines import copier_engine
 
     with tempfile.TemporaryDirectory(prefix="scaffold-replay-") as tmp:
         base, theirs = Path(tmp, "base"), Path(tmp, "theirs")
         for out, version, data in (
-            (base, answers.version, answers.answers),
-            (theirs, target, {**answers.answers, **new_answers}),
+            (base, versions[0], answers.answers),
+            (theirs, versions[1], {**answers.answers, **new_answers}),
         ):
             copier_engine.render_bundled(
                 store, out, data=data, user_defaults={}, defaults=True, version=str(version)
@@ -137,8 +149,8 @@ def _merge_update(
         return update_staged(
             project, base, theirs, skip=lambda path: path == ANSWERS_FILE,
             write_record=write_record,
-            versions=(answers.version, target), new_answers=new_answers, conflict=conflict,
-            pretend=pretend,
+            versions=(answers.version, versions[1]), new_answers=new_answers, conflict=conflict,
+            pretend=pretend, verify=verify,
         )  # fmt: skip
 
 
@@ -196,8 +208,15 @@ def _project_dir(path: Path) -> Path:
     return find_project(folder)
 
 
-def _target_version(to: str | None, answers: ProjectAnswers, store: TemplateStore) -> Version:
-    """The version to update to, as the bundle names it: ``--to 0.3`` is 0.3.0 (PEP 440)."""
+def _versions(
+    to: str | None, answers: ProjectAnswers, store: TemplateStore
+) -> tuple[Version, Version]:
+    """The version to merge from and the one to update to, as the bundle names them: ``--to
+    0.3`` is 0.3.0 (PEP 440).
+
+    A project made by a development build records a version no release has; with ``--to`` it
+    merges from the release before it, so what the build changed counts as the user's own.
+    """
     from scaffolder.history import bundle_versions
 
     available = bundle_versions(store.bundle)
@@ -210,11 +229,17 @@ def _target_version(to: str | None, answers: ProjectAnswers, store: TemplateStor
         ) from None
     if answers.version > max(available):
         raise _ahead(answers, store)
-    if answers.version not in available:
-        raise ScaffolderError(
-            f"the project records template version {answers.version}, which was never "
-            f"released; available: {listed}; restore .copier-answers.yml from git"
-        )
+    base = answers.version
+    if base not in available:
+        earlier = [v for v in available if v < base]
+        if not to or not earlier:
+            raise ScaffolderError(
+                f"the project records template version {base}, which no release of scaffolder "
+                "has: a development build made it; install the scaffolder release that made "
+                f"the project, or update it with scaffold update --to VERSION (available: "
+                f"{listed})"
+            )
+        base = max(earlier)
     same = [v for v in available if v == wanted]  # 0.3 == 0.3.0 == 0.3.0.0
     if not same:
         raise ScaffolderError(f"template version {wanted} is not available; available: {listed}")
@@ -224,4 +249,4 @@ def _target_version(to: str | None, answers: ProjectAnswers, store: TemplateStor
             f"the project is at template version {answers.version}, newer than {target}; "
             "downgrades are not supported"
         )
-    return target
+    return base, target
