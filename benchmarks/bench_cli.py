@@ -6,7 +6,10 @@ Every command runs as a fresh process, as a user would run it, with bytecode com
 machine sets PYTHONDONTWRITEBYTECODE=1, which would otherwise recompile every import each run).
 ``scaffold new --no-git`` and ``copier copy`` do the same work (render one role from the template
 history bundle); the ratio is the figure. ``scaffold update`` and ``copier update`` take the same
-project from template 0.1.0 to 0.3.0. ``scaffold showcase`` runs on a repository whose evidence
+project from template 0.1.0 to 0.3.0, through today's path and, side by side, the path before
+one update mechanism (Copier's ``run_update``; scaffolder as of ``--old REF``); ``scaffold
+update --verify`` (the role's ``make check`` in the worktree) is timed on its own.
+``scaffold showcase`` runs on a repository whose evidence
 exists (tests/showcase_project.py: one item of every kind): writing README region, page and
 card from scratch, a second run that finds nothing to write, and ``--check``.
 """
@@ -28,14 +31,16 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from scaffolder.engine import _git_config_env  # noqa: E402 - after the path is set
+from scaffolder.engines.copier_engine import _git_config_env  # noqa: E402 - after the path is set
 from scaffolder.generate import generate  # noqa: E402
 from scaffolder.roles import list_roles  # noqa: E402
 from scaffolder.store import CANONICAL_URL, TemplateStore  # noqa: E402
-from tests.history import build_history  # noqa: E402
+from tests.history import build_history, set_version  # noqa: E402
 from tests.showcase_project import make_project  # noqa: E402
 
 BIN = Path(sys.executable).parent
+# The last commit whose role updates went through Copier's run_update (before one mechanism).
+OLD_UPDATE_PATH = "8f19940"
 
 
 def median_seconds(
@@ -59,13 +64,22 @@ def median_seconds(
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--runs", type=int, default=7)
-    runs = parser.parse_args().runs
+    parser.add_argument(
+        "--old", default=OLD_UPDATE_PATH, help="the commit whose scaffolder is the old update path"
+    )
+    parser.add_argument("--only-update", action="store_true", help="time only scaffold update")
+    args = parser.parse_args()
+    runs = args.runs
     compileall.compile_dir(ROOT / "scaffolder", quiet=1)
     work = Path(tempfile.mkdtemp(prefix="scaffold-bench-"))
     env = {**os.environ, "COPIER_CACHE_DIR": str(work / "copier-cache")}
     store = TemplateStore.installed()
     copier_env = {**env, **_git_config_env(store.git_config(), env)}
 
+    if args.only_update:
+        bench_update(work, store, env, runs, args.old)
+        shutil.rmtree(work, ignore_errors=True)
+        return
     help_time = median_seconds(lambda i: [str(BIN / "scaffold"), "--help"], runs, env=env, cwd=work)
     print(f"`scaffold --help`: median {help_time * 1000:.0f} ms over {runs} runs\n")
 
@@ -93,12 +107,34 @@ def main() -> None:
         with_git = median_seconds(numbered(scaffold_new, "git"), runs, env=env, cwd=out)
         print(f"| {name} | {new:.2f} s | {copy:.2f} s | {new / copy:.2f} | {with_git:.2f} s |")
 
+    bench_update(work, store, env, runs, args.old)
+    bench_showcase(work, store, env, runs)
+    shutil.rmtree(work, ignore_errors=True)
+
+
+def bench_update(
+    work: Path, store: TemplateStore, env: dict[str, str], runs: int, old: str
+) -> None:
+    """``scaffold update`` 0.1.0 -> 0.3.0 of each role's project: today's path, the old path
+    (scaffolder at commit ``old``, same templates and bundle), raw ``copier update``; then
+    ``--verify`` once per role on its own."""
     history = build_history(work / "history")
-    compileall.compile_dir(history.source / "scaffolder", quiet=1)
+    old_source = work / "old-source"
+    shutil.copytree(history.source, old_source, symlinks=True)
+    shutil.rmtree(old_source / "scaffolder")
+    archive = subprocess.run(
+        ["git", "archive", old, "scaffolder"], cwd=ROOT, check=True, capture_output=True
+    ).stdout
+    subprocess.run(["tar", "-x"], cwd=old_source, input=archive, check=True)
+    set_version(old_source, "0.3.0")
+    for source in (history.source, old_source):
+        compileall.compile_dir(source / "scaffolder", quiet=1)
     dev_env = {**env, "PYTHONPATH": str(history.source)}
+    old_env = {**env, "PYTHONPATH": str(old_source)}
     history_env = {**dev_env, **_git_config_env(history.latest.git_config(), dev_env)}
-    print("\n| role | `scaffold update` | `copier update` | ratio |")
-    print("| --- | ---: | ---: | ---: |")
+    print(f"\n| role | `scaffold update` | old path ({old}) | new / old | `copier update` |")
+    print("| --- | ---: | ---: | ---: | ---: |")
+    verify_times = {}
     for role in list_roles(store):
         project = work / "updates" / role.name
         generate(project, role=role.name, store=history.v1)
@@ -107,13 +143,14 @@ def main() -> None:
             subprocess.run(["git", "reset", "--quiet", "--hard"], cwd=project, check=True)
             subprocess.run(["git", "clean", "-fdq"], cwd=project, check=True)
 
-        update = median_seconds(
-            same([sys.executable, "-m", "scaffolder", "update"]),
-            runs,
-            env=dev_env,
-            cwd=project,
-            before=reset,
-        )
+        scaffold_update = same([sys.executable, "-m", "scaffolder", "update"])
+        times: dict[str, list[float]] = {}
+        for _ in range(runs):  # interleaved, so a busy machine slows both paths alike
+            for label, run_env in (("new", dev_env), ("old", old_env)):
+                times.setdefault(label, []).append(
+                    median_seconds(scaffold_update, 1, env=run_env, cwd=project, before=reset)
+                )
+        update, old_update = (statistics.median(times[k]) for k in ("new", "old"))
         copier_update = median_seconds(
             same(
                 [
@@ -133,11 +170,19 @@ def main() -> None:
             before=reset,
         )
         print(
-            f"| {role.name} | {update:.2f} s | {copier_update:.2f} s "
-            f"| {update / copier_update:.2f} |"
+            f"| {role.name} | {update:.2f} s | {old_update:.2f} s | {update / old_update:.2f} "
+            f"| {copier_update:.2f} s |"
         )
-    bench_showcase(work, store, env, runs)
-    shutil.rmtree(work, ignore_errors=True)
+        reset(0)
+        start = time.perf_counter()
+        done = subprocess.run(
+            [*scaffold_update(0), "--verify"], cwd=project, env=dev_env, capture_output=True
+        )
+        verify_times[role.name] = (time.perf_counter() - start, done.returncode)
+    print("\n| role | `scaffold update --verify` (make check in the worktree, one run) | exit |")
+    print("| --- | ---: | ---: |")
+    for name, (seconds, code) in verify_times.items():
+        print(f"| {name} | {seconds:.1f} s | {code} |")
 
 
 def bench_showcase(work: Path, store: TemplateStore, env: dict[str, str], runs: int) -> None:

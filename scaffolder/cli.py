@@ -49,6 +49,8 @@ def _guarded(command: Callable[P, None]) -> Callable[P, None]:
         try:
             command(*args, **kwargs)
         except ScaffolderError as exc:
+            for line in exc.details:
+                _err(f"  {line}")
             _err(f"error: {exc.message}")
             raise typer.Exit(exc.exit_code) from None
         except KeyboardInterrupt:
@@ -287,15 +289,28 @@ def update(
         str | None,
         typer.Option("--source", help="A --template project's template, moved: folder or URL."),
     ] = None,
+    verify: Annotated[
+        bool | None,
+        typer.Option(
+            "--verify/--no-verify",
+            help="Run the project's check on the result first; apply only if it passes "
+            "(default: the project's [tool.scaffolder] verify setting).",
+        ),
+    ] = None,
+    verify_command: Annotated[
+        str | None,
+        typer.Option("--verify-command", help="The check --verify runs (default: make check)."),
+    ] = None,
 ) -> None:
     """Bring template improvements into a generated repository, keeping your changes."""
     from scaffolder.answers_input import parse_pairs
-    from scaffolder.update import update as run_update
+    from scaffolder.update import update as update_project
 
     changes = parse_pairs(data or [])
-    result = run_update(
-        path, to=to, data=changes, conflict=conflict, pretend=pretend, trust=trust, source=source
-    )
+    result = update_project(
+        path, to=to, data=changes, conflict=conflict, pretend=pretend, trust=trust, source=source,
+        verify=verify, verify_command=verify_command,
+    )  # fmt: skip
     _notes(result.notes)
     if result.up_to_date:
         typer.echo(f"{result.project} is up to date (template {result.to_version}).")

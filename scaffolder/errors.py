@@ -16,18 +16,21 @@ EXIT_UPDATE_AVAILABLE = 4
 EXIT_ANSWERS_UNSOUND = 5
 EXIT_PROJECT_AHEAD = 6
 EXIT_SHOWCASE_STALE = 7
+EXIT_VERIFY_FAILED = 8
 EXIT_INTERNAL = 70
 EXIT_INTERRUPTED = 130
 
 
 class ScaffolderError(Exception):
-    """An expected failure: ``message`` says what is wrong and what to do."""
+    """An expected failure: ``message`` says what is wrong and what to do; ``details`` (shown
+    before it) are what a command it ran said."""
 
     exit_code = EXIT_ERROR
 
-    def __init__(self, message: str) -> None:
+    def __init__(self, message: str, details: list[str] | None = None) -> None:
         super().__init__(message)
         self.message = message
+        self.details = details or []
 
 
 class InvalidNameError(ScaffolderError):
@@ -61,6 +64,12 @@ class UnresolvedConflictsError(GitError):
     """The last update's conflicts are still in the project (markers, unmerged files, .rej)."""
 
     exit_code = EXIT_CONFLICTS
+
+
+class VerifyFailedError(ScaffolderError):
+    """``update --verify``: the updated project failed its own check; nothing was changed."""
+
+    exit_code = EXIT_VERIFY_FAILED
 
 
 class ProjectAheadError(ScaffolderError):

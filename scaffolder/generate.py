@@ -72,10 +72,10 @@ def generate(
     if chosen is not None:
         answers["role"] = chosen.name
 
-    from scaffolder import engine
+    from scaffolder.engines import copier_engine
 
     if pretend:
-        recorded = engine.render(
+        recorded = copier_engine.render_bundled(
             store,
             dest,
             data=answers,
@@ -99,11 +99,11 @@ def _generate_staged(
     git: bool,
 ) -> Generated:
     """Render into a staging folder beside ``dest``, commit there, then move it into place."""
-    from scaffolder import engine
+    from scaffolder.engines import copier_engine
 
     with transaction.new_project(dest) as stage:
         staging = stage.project
-        engine.render(
+        copier_engine.render_bundled(
             store, staging, data=answers, user_defaults=user_defaults, defaults=not interactive
         )
         recorded = _recorded_answers(staging)

@@ -24,14 +24,19 @@ import os
 import shutil
 import subprocess
 import tempfile
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any, Literal
 
-from scaffolder import gitrepo
+from packaging.version import Version
+
+from scaffolder import gitrepo, transaction
 from scaffolder.errors import ScaffolderError
+from scaffolder.project_state import Updated, verify_staged
 
 SKIPPED = {".git"}
+Conflict = Literal["inline", "rej"]
 
 
 @dataclass
@@ -116,6 +121,47 @@ def merge_renders(
         result.conflicts.append(relative)
     if stages:
         gitrepo.run(["update-index", "-z", "--index-info"], tree, stdin="\0".join(stages) + "\0")
+    return result
+
+
+def update_staged(
+    project: Path,
+    base: Path,
+    theirs: Path,
+    *,
+    skip: Callable[[str], bool],
+    write_record: Callable[[Path], None],
+    versions: tuple[Version | str, Version | str],
+    new_answers: Mapping[str, Any],
+    conflict: Conflict,
+    pretend: bool,
+    verify: str | None = None,
+) -> Updated:
+    """Every update, of any kind of project: merge ``base`` -> ``theirs`` into a staged copy of
+    ``project``, let ``write_record`` move its record there, run the ``verify`` check on it
+    (unless it has conflicts), then (unless pretending) apply the result all or nothing
+    (:mod:`scaffolder.transaction`)."""
+    with transaction.staged(project) as stage:
+        merged = merge_renders(
+            base, theirs, stage.project, tree=stage.tree, prefix=stage.prefix, skip=skip,
+            rej=conflict == "rej",
+        )  # fmt: skip
+        write_record(stage.project)
+        result = Updated(
+            project,
+            versions[0],
+            versions[1],
+            changed=sorted(gitrepo.uncommitted(stage.project)),
+            conflicts=sorted(merged.conflicts),
+            pretend=pretend,
+            new_answers=dict(new_answers),
+            dependencies_changed=bool(gitrepo.uncommitted(stage.project, "pyproject.toml")),
+        )
+        if pretend:
+            return result
+        if verify and not result.conflicts:
+            verify_staged(stage.tree, stage.prefix, verify, versions)
+        transaction.apply(stage)
     return result
 
 

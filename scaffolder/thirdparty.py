@@ -33,7 +33,7 @@ from scaffolder.generate import (
     check_destination,
     git_identity,
 )
-from scaffolder.merge import files, merge_renders
+from scaffolder.merge import Conflict, files, update_staged
 from scaffolder.project_state import (
     Status,
     Updated,
@@ -208,10 +208,11 @@ def update(
     *,
     to: str | None,
     data: Mapping[str, Any],
-    conflict: str,
+    conflict: Conflict,
     pretend: bool,
     trust: bool,
     source: str | None = None,
+    verify: str | None = None,
 ) -> Updated:
     """Merge the template's change from the recorded version to ``to`` into ``project``.
 
@@ -255,39 +256,10 @@ def update(
                 )  # fmt: skip
             base, theirs = renders
             moved = record.moved_to(target.ref, target.commit, theirs.answers)
-            result = _merge_staged(project, base.project, theirs.project, record, moved, changed,
-                                   pretend=pretend, rej=conflict == "rej")  # fmt: skip
+            result = update_staged(
+                project, base.project, theirs.project, skip=record.skipped,
+                write_record=lambda stage: write_record(stage, moved, rendered=theirs.project),
+                versions=(record.ref, moved.ref), new_answers=changed, conflict=conflict,
+                pretend=pretend, verify=verify,
+            )  # fmt: skip
             return replace(result, notes=notes)
-
-
-def _merge_staged(
-    project: Path,
-    base: Path,
-    theirs: Path,
-    record: TemplateRecord,
-    moved: TemplateRecord,
-    changed: dict[str, Any],
-    *,
-    pretend: bool,
-    rej: bool,
-) -> Updated:
-    with transaction.staged(project) as stage:
-        merged = merge_renders(
-            base, theirs, stage.project, tree=stage.tree, prefix=stage.prefix,
-            skip=record.skipped, rej=rej,
-        )  # fmt: skip
-        write_record(stage.project, moved, rendered=theirs)
-        result = Updated(
-            project,
-            record.ref,
-            moved.ref,
-            changed=sorted(gitrepo.uncommitted(stage.project)),
-            conflicts=sorted(merged.conflicts),
-            pretend=pretend,
-            new_answers=changed,
-            dependencies_changed=bool(gitrepo.uncommitted(stage.project, "pyproject.toml")),
-        )
-        if pretend:
-            return result
-        transaction.apply(stage)
-    return result

@@ -122,8 +122,13 @@ def staged(project: Path) -> Iterator[Stage]:
 
 
 def add_worktree(top: Path, tree: Path) -> None:
-    """Check HEAD out into ``tree`` as a detached worktree, without running the user's hooks."""
-    run([*NO_HOOKS, "worktree", "add", "--detach", "--quiet", str(tree), "HEAD"], top)
+    """Check HEAD out into ``tree`` as a detached worktree, without running the user's hooks.
+
+    The files come out as committed (no core.autocrlf conversion): the merge compares them
+    byte for byte with the renders, whose lines end as the template's do.
+    """
+    checkout = [*NO_HOOKS, "-c", "core.autocrlf=false", "worktree", "add", "--detach", "--quiet"]
+    run([*checkout, str(tree), "HEAD"], top)
 
 
 def remove_worktree(top: Path, tree: Path) -> None:

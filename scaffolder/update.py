@@ -1,15 +1,17 @@
-"""``scaffold update`` and ``scaffold check``: preflight checks, then Copier's three-way merge.
+"""``scaffold update`` and ``scaffold check``: preflight checks, then a three-way merge.
 
 Every precondition is checked before anything is touched, so a refused update changes nothing.
-The merge itself is all or nothing: Copier runs in a staged copy of the repository (a
-throwaway git worktree at HEAD), and only its finished result is copied into the project,
-undone again on any failure or Ctrl-C (:mod:`scaffolder.gitrepo`).
+A role's project updates exactly as a third-party template's does (:mod:`scaffolder.thirdparty`):
+the recorded version and the target are rendered with the answers into throwaway folders (here
+from the bundle), and the difference is merged file by file into a staged copy of the
+repository (:func:`scaffolder.merge.update_staged`); only its finished result is copied into
+the project, undone again on any failure or Ctrl-C (:mod:`scaffolder.transaction`).
 """
 
 from __future__ import annotations
 
-import errno
 import os
+import shutil
 import tempfile
 from collections.abc import Mapping
 from pathlib import Path
@@ -17,27 +19,28 @@ from typing import Any
 
 from packaging.version import InvalidVersion, Version
 
-from scaffolder import gitrepo, transaction
-from scaffolder.answers import ProjectAnswers, find_project, read_answers
+from scaffolder import gitrepo
+from scaffolder.answers import ANSWERS_FILE, ProjectAnswers, find_project, read_answers
 from scaffolder.answers_input import check_answers, completions
-from scaffolder.engine import Conflict
 from scaffolder.errors import (
     InvalidAnswersError,
     ProjectAheadError,
     ScaffolderError,
     disk_full_reported,
 )
+from scaffolder.merge import Conflict, update_staged
 from scaffolder.project_state import (
+    ROLE_CHECK,
     Status,
     Updated,
     check_repository,
     check_resolved,
+    chosen_check,
 )
 from scaffolder.record import has_record
 from scaffolder.roles import get_role
 from scaffolder.store import TemplateStore
 
-_CLASH_ERRNOS = {errno.EEXIST, errno.ENOTDIR, errno.EISDIR}
 UPGRADE_HINT = (
     "upgrade scaffolder (uv tool upgrade scaffold-portfolio, or pipx upgrade scaffold-portfolio)"
 )
@@ -76,6 +79,8 @@ def update(
     store: TemplateStore | None = None,
     trust: bool = False,
     source: str | None = None,
+    verify: bool | None = None,
+    verify_command: str | None = None,
 ) -> Updated:
     """Bring template changes from the project's version up to ``to`` (default: installed).
 
@@ -83,125 +88,72 @@ def update(
     project is merged as if it had been generated with them, at the same or a newer version.
     ``trust`` lets a third-party template's Jinja extensions load in the renders; ``source``
     reads a third-party template from a new place (it moved, or its origin is gone).
+    ``verify`` runs the project's check (``verify_command``, the project's setting, or a
+    role's ``make check``) on the merged result and applies it only if the check passes.
     """
     project = _project_dir(path)
     if has_record(project):  # made by scaffold new --template, cruft or Copier
         from scaffolder import thirdparty
 
+        check = chosen_check(project, verify=verify, command=verify_command, default=None)
         return thirdparty.update(
             project, to=to, data=data or {}, conflict=conflict, pretend=pretend, trust=trust,
-            source=source,
+            source=source, verify=check,
         )  # fmt: skip
     _no_source(source)
     store = store or TemplateStore.installed()
     gitrepo.require_git()
     answers = read_answers(project)
     new_answers = _changed_answers(data or {}, answers, store)
-    target = _target_version(to, answers, store)
+    base, target = _versions(to, answers, store)
     check_resolved(project)
     if target == answers.version and not new_answers:
         return Updated(project=project, from_version=target, to_version=target, pretend=pretend)
     check_repository(project)
+    check = chosen_check(project, verify=verify, command=verify_command, default=ROLE_CHECK)
     with disk_full_reported():
-        return _staged_update(
-            store, project, answers, target, new_answers, conflict=conflict, pretend=pretend
-        )
+        return _merge_update(
+            store, project, answers, (base, target), new_answers, conflict=conflict,
+            pretend=pretend,
+            verify=check,
+        )  # fmt: skip
 
 
-def _staged_update(
+def _merge_update(
     store: TemplateStore,
     project: Path,
     answers: ProjectAnswers,
-    target: Version,
+    versions: tuple[Version, Version],
     new_answers: dict[str, Any],
     *,
     conflict: Conflict,
     pretend: bool,
+    verify: str | None,
 ) -> Updated:
-    """Update a staged copy of the project, then (unless pretending) apply it, all or nothing."""
-    from scaffolder import engine
+    """Render ``versions`` from the bundle (the one to merge from with the recorded answers, the
+    target with the new ones) and merge the difference into the project like any template's
+    update."""
+    from scaffolder.engines import copier_engine
 
-    with transaction.staged(project) as stage:
-        try:
-            engine.update(
-                store,
-                stage.project,
-                to=str(target),
-                data=new_answers,
-                conflict=conflict,
-                pretend=pretend,
+    with tempfile.TemporaryDirectory(prefix="scaffold-replay-") as tmp:
+        base, theirs = Path(tmp, "base"), Path(tmp, "theirs")
+        for out, version, data in (
+            (base, versions[0], answers.answers),
+            (theirs, versions[1], {**answers.answers, **new_answers}),
+        ):
+            copier_engine.render_bundled(
+                store, out, data=data, user_defaults={}, defaults=True, version=str(version)
             )
-        except (AssertionError, OSError) as exc:
-            # How Copier fails on a folder where it writes a file, or a file where it makes one.
-            if isinstance(exc, OSError) and exc.errno not in _CLASH_ERRNOS:
-                raise
-            clash = _type_clash(store, project, answers, target, new_answers)
-            if clash:
-                raise ScaffolderError(clash) from exc
-            raise
-        if pretend:
-            return Updated(project, answers.version, target, pretend=True, new_answers=new_answers)
-        if conflict == "rej":
-            conflicts = gitrepo.untracked_files(stage.project, "*.rej")
-        else:
-            conflicts = gitrepo.conflicted_files(stage.project)
-        result = Updated(
-            project,
-            answers.version,
-            target,
-            changed=sorted(gitrepo.uncommitted(stage.project)),
-            conflicts=conflicts,
-            new_answers=new_answers,
-            dependencies_changed=bool(gitrepo.uncommitted(stage.project, "pyproject.toml")),
-        )
-        transaction.apply(stage)
-    return result
 
+        def write_record(stage: Path) -> None:  # the answers file, as Copier wrote it
+            shutil.copyfile(theirs / ANSWERS_FILE, stage / ANSWERS_FILE)
 
-def _type_clash(
-    store: TemplateStore,
-    project: Path,
-    answers: ProjectAnswers,
-    target: Version,
-    new_answers: Mapping[str, Any],
-) -> str:
-    """Why Copier failed, when it is a file the user made a folder (or the other way round).
-
-    Copier cannot write a template file where the project has a folder (it fails with an
-    AssertionError) or a folder where it has a file. Rendered again, the target version shows
-    which path it was; "" when no path clashes.
-    """
-    from scaffolder import engine
-
-    with tempfile.TemporaryDirectory(prefix="scaffold-check-") as scratch:
-        rendered = Path(scratch) / "render"
-        try:
-            engine.render(
-                store,
-                rendered,
-                data={**answers.answers, **new_answers},
-                user_defaults={},
-                defaults=True,
-                version=str(target),
-            )
-        except (ScaffolderError, OSError):
-            return ""
-        for dirpath, dirnames, filenames in os.walk(rendered):
-            for name in [*dirnames, *filenames]:
-                path = Path(dirpath, name)
-                relative = path.relative_to(rendered).as_posix()
-                mine = project / relative
-                if not (mine.exists() or mine.is_symlink()):
-                    continue
-                if path.is_dir() == (mine.is_dir() and not mine.is_symlink()):
-                    continue
-                theirs, ours = ("folder", "file") if path.is_dir() else ("file", "folder")
-                return (
-                    f"template {target} has a {theirs} {relative} where your project has a "
-                    f"{ours}; rename yours (git mv {relative} NEW-NAME), commit, and run "
-                    "scaffold update again"
-                )
-    return ""
+        return update_staged(
+            project, base, theirs, skip=lambda path: path == ANSWERS_FILE,
+            write_record=write_record,
+            versions=(answers.version, versions[1]), new_answers=new_answers, conflict=conflict,
+            pretend=pretend, verify=verify,
+        )  # fmt: skip
 
 
 def _no_source(source: str | None) -> None:
@@ -258,8 +210,15 @@ def _project_dir(path: Path) -> Path:
     return find_project(folder)
 
 
-def _target_version(to: str | None, answers: ProjectAnswers, store: TemplateStore) -> Version:
-    """The version to update to, as the bundle names it: ``--to 0.3`` is 0.3.0 (PEP 440)."""
+def _versions(
+    to: str | None, answers: ProjectAnswers, store: TemplateStore
+) -> tuple[Version, Version]:
+    """The version to merge from and the one to update to, as the bundle names them: ``--to
+    0.3`` is 0.3.0 (PEP 440).
+
+    A project made by a development build records a version no release has; with ``--to`` it
+    merges from the release before it, so what the build changed counts as the user's own.
+    """
     from scaffolder.history import bundle_versions
 
     available = bundle_versions(store.bundle)
@@ -272,11 +231,17 @@ def _target_version(to: str | None, answers: ProjectAnswers, store: TemplateStor
         ) from None
     if answers.version > max(available):
         raise _ahead(answers, store)
-    if answers.version not in available:
-        raise ScaffolderError(
-            f"the project records template version {answers.version}, which was never "
-            f"released; available: {listed}; restore .copier-answers.yml from git"
-        )
+    base = answers.version
+    if base not in available:
+        earlier = [v for v in available if v < base]
+        if not to or not earlier:
+            raise ScaffolderError(
+                f"the project records template version {base}, which no release of scaffolder "
+                "has: a development build made it; install the scaffolder release that made "
+                f"the project, or update it with scaffold update --to VERSION (available: "
+                f"{listed})"
+            )
+        base = max(earlier)
     same = [v for v in available if v == wanted]  # 0.3 == 0.3.0 == 0.3.0.0
     if not same:
         raise ScaffolderError(f"template version {wanted} is not available; available: {listed}")
@@ -286,4 +251,4 @@ def _target_version(to: str | None, answers: ProjectAnswers, store: TemplateStor
             f"the project is at template version {answers.version}, newer than {target}; "
             "downgrades are not supported"
         )
-    return target
+    return base, target

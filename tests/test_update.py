@@ -506,3 +506,29 @@ def test_update_works_whatever_the_users_git_config(
     assert MAKEFILE_TARGET in (project / "Makefile").read_text()
     assert b"\r\n" not in (project / "Makefile").read_bytes()
     assert USER_LINE in (project / "src" / "loan_study" / "claims.py").read_text()
+
+
+def test_a_version_no_release_made_says_what_happened_and_what_to_do(
+    history: History, tmp_path: Path, cli: Cli, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A development build recorded 0.1.5: install the release that made it, or --to."""
+    monkeypatch.setattr(TemplateStore, "installed", classmethod(lambda cls: history.latest))
+    project = make_project(history, tmp_path / "loan-study")
+    path = project / ".copier-answers.yml"
+    path.write_text(path.read_text().replace("_commit: 0.1.0", "_commit: 0.1.5"))
+    git(project, "commit", "--quiet", "--all", "-m", "Made by a development build")
+    result = cli("update", str(project))
+    assert (result.code, result.out, result.err) == (
+        1,
+        "",
+        "error: the project records template version 0.1.5, which no release of scaffolder "
+        "has: a development build made it; install the scaffolder release that made the "
+        "project, or update it with scaffold update --to VERSION (available: 0.1.0, 0.2.0, "
+        "0.3.0)\n",
+    )
+    done = cli("update", str(project), "--to", "0.3.0")
+    assert done.code == 0, done.err
+    assert done.out.startswith(f"Updated {project} from template 0.1.5 to 0.3.0: ")
+    assert "_commit: 0.3.0" in path.read_text()
+    assert MAKEFILE_TARGET in (project / "Makefile").read_text()
+    assert USER_LINE in (project / "src" / "loan_study" / "claims.py").read_text()

@@ -17,7 +17,8 @@ from typing import Any
 
 import pytest
 
-from scaffolder import engine, gitrepo, thirdparty, transaction
+from scaffolder import merge, thirdparty, transaction
+from scaffolder.engines import copier_engine
 from scaffolder.errors import EXIT_CONFLICTS, EXIT_INTERNAL, EXIT_INTERRUPTED
 from scaffolder.generate import generate
 from scaffolder.record import RECORD_FILE
@@ -174,6 +175,8 @@ OUTCOMES: dict[str, tuple[Callable[[], BaseException], int, str]] = {
 # Each step of an update, and how it is broken: (module, attribute, when), by kind of project.
 SHARED_STEPS: dict[str, tuple[Any, str, str]] = {
     "staging the worktree": (transaction, "add_worktree", "before"),
+    "merging, before it starts": (merge, "merge_renders", "before"),
+    "merging, after it merged": (merge, "merge_renders", "after"),
     "collecting the changes": (transaction, "staged_changes", "after"),
     "copying the first file": (transaction, "_place", "first"),
     "writing the record": (transaction, "_place", "record"),
@@ -183,14 +186,11 @@ SHARED_STEPS: dict[str, tuple[Any, str, str]] = {
 }
 STEPS: dict[str, dict[str, tuple[Any, str, str]]] = {
     "role": {
-        "merging, before it starts": (engine, "update", "before"),
-        "merging, after it merged": (engine, "update", "after"),
-        "listing the conflicts": (gitrepo, "conflicted_files", "before"),
+        "rendering the templates": (copier_engine, "render_bundled", "after"),
         **SHARED_STEPS,
     },
     "third-party": {
-        "merging, before it starts": (thirdparty, "merge_renders", "before"),
-        "merging, after it merged": (thirdparty, "merge_renders", "after"),
+        "rendering the template": (copier_engine.CopierEngine, "render", "after"),
         **SHARED_STEPS,
     },
 }
@@ -379,7 +379,7 @@ def test_a_file_the_user_made_a_folder_is_named_and_nothing_changes(
     assert (result.code, result.out, result.err) == (
         1,
         "",
-        "error: template 0.3.0 has a file .gitignore where your project has a folder; rename "
+        "error: the template has a file .gitignore where your project has a folder; rename "
         "yours (git mv .gitignore NEW-NAME), commit, and run scaffold update again\n",
     )
     assert snapshot(project) == before

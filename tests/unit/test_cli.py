@@ -9,7 +9,8 @@ from pathlib import Path
 
 import pytest
 
-from scaffolder import __version__, engine
+from scaffolder import __version__
+from scaffolder.engines import copier_engine
 from scaffolder.errors import EXIT_INTERRUPTED
 from tests.conftest import Cli
 
@@ -333,14 +334,14 @@ def test_setup_without_uv_keeps_the_project_and_says_what_to_do(
 def test_ctrl_c_mid_render_leaves_nothing(
     cli: Cli, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    real_render = engine.render
+    real_render = copier_engine.render_bundled
 
     def render_then_interrupt(store: object, dest: Path, **kwargs: object) -> object:
         real_render(store, dest, **kwargs)  # type: ignore[arg-type]
         assert (dest / "pyproject.toml").is_file()  # half-way: files exist in the staging folder
         raise KeyboardInterrupt
 
-    monkeypatch.setattr(engine, "render", render_then_interrupt)
+    monkeypatch.setattr(copier_engine, "render_bundled", render_then_interrupt)
     dest = tmp_path / "deep" / "proj"
     result = cli("new", str(dest), "--role", "analyst", "--defaults")
     assert (result.code, result.err) == (

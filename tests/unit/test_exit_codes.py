@@ -28,7 +28,7 @@ def test_the_readme_table_lists_exactly_the_codes_the_code_uses() -> None:
     used = set(constants.values()) | {click.UsageError.exit_code}  # 2: Click's usage errors
     assert len(set(constants.values())) == len(constants), constants  # no code means two things
     assert sorted(documented()) == sorted(used)
-    assert sorted(documented()) == [0, 1, 2, 3, 4, 5, 6, 7, 70, 130]
+    assert sorted(documented()) == [0, 1, 2, 3, 4, 5, 6, 7, 8, 70, 130]
 
 
 def test_each_code_means_what_the_table_says() -> None:
@@ -40,6 +40,7 @@ def test_each_code_means_what_the_table_says() -> None:
     assert ".copier-answers.yml" in table[errors.EXIT_ANSWERS_UNSOUND]
     assert "newer than this scaffolder" in table[errors.EXIT_PROJECT_AHEAD]
     assert "showcase --check" in table[errors.EXIT_SHOWCASE_STALE]
+    assert "update --verify" in table[errors.EXIT_VERIFY_FAILED]
     assert "internal error" in table[errors.EXIT_INTERNAL]
     assert table[errors.EXIT_INTERRUPTED] == "interrupted"
     assert errors.ScaffolderError("x").exit_code == errors.EXIT_ERROR == 1

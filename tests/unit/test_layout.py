@@ -62,3 +62,20 @@ def test_no_module_of_scaffolder_imports_itself_through_others() -> None:
 
 def test_the_finder_sees_a_circle() -> None:
     assert cycles({"a": {"b"}, "b": {"c"}, "c": {"a"}, "d": set()}) == [["a", "b", "c"]]
+
+
+def test_only_the_engines_package_imports_copier_and_cookiecutter() -> None:
+    engines = {"copier", "cookiecutter", "plumbum"}
+    importers = set()
+    for path in PACKAGE.rglob("*.py"):
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            names = (
+                [node.module or ""]
+                if isinstance(node, ast.ImportFrom)
+                else [a.name for a in node.names]
+                if isinstance(node, ast.Import)
+                else []
+            )
+            if any(name.split(".")[0] in engines for name in names):
+                importers.add(path.relative_to(PACKAGE).parts[0])
+    assert importers == {"engines"}

@@ -1,13 +1,4 @@
-"""One interface, two engines: render a third-party Copier or Cookiecutter template.
-
-:class:`TemplateEngine` is all the rest of scaffolder knows of a third-party template engine:
-its questions, and a render of one template folder into an empty folder. The same call serves
-``scaffold new`` (prompts, and with trust the template's hooks or tasks) and the replays an
-update makes (recorded answers, and never a hook or a task: ``hooks=False``). Jinja extensions
-load only when ``extensions`` is true, which the trust gate decides.
-
-Both libraries are imported lazily: they cost hundreds of milliseconds.
-"""
+"""Cookiecutter: third-party Cookiecutter templates (:class:`CookiecutterEngine`)."""
 
 from __future__ import annotations
 
@@ -15,127 +6,12 @@ import json
 import sys
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
-from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
-from typing import Any, Protocol
+from typing import Any
 
+from scaffolder.engines import Origin, Rendered, render_message
 from scaffolder.errors import ScaffolderError
 from scaffolder.sources import COOKIECUTTER_FILE, EngineName
-from scaffolder.trust import copier_settings
-
-
-@dataclass(frozen=True)
-class Rendered:
-    """A render: the project's folder (inside the folder rendered into) and its answers."""
-
-    project: Path
-    answers: dict[str, Any]
-
-
-@dataclass(frozen=True)
-class Origin:
-    """What a render says it came from (stable across renders, never a temporary path)."""
-
-    source: str
-    ref: str
-
-
-class TemplateEngine(Protocol):
-    name: EngineName
-
-    def questions(self, template: Path) -> list[str]:
-        """The answer keys the template asks for."""
-        ...
-
-    def render(
-        self,
-        template: Path,
-        out: Path,
-        *,
-        origin: Origin,
-        data: Mapping[str, Any],
-        interactive: bool,
-        hooks: bool,
-        extensions: bool,
-    ) -> Rendered:
-        """Render ``template`` into the empty folder ``out``."""
-        ...
-
-
-def get_engine(name: EngineName) -> TemplateEngine:
-    return CopierEngine() if name == "copier" else CookiecutterEngine()
-
-
-class CopierEngine:
-    name: EngineName = "copier"
-
-    def questions(self, template: Path) -> list[str]:
-        return sorted(k for k in copier_settings(template) if not str(k).startswith("_"))
-
-    def render(
-        self,
-        template: Path,
-        out: Path,
-        *,
-        origin: Origin,
-        data: Mapping[str, Any],
-        interactive: bool,
-        hooks: bool,
-        extensions: bool,
-    ) -> Rendered:
-        from copier import Settings, run_copy
-
-        from scaffolder.engine import _call
-
-        try:
-            worker = _call(
-                run_copy,
-                str(template),
-                out,
-                data=dict(data),
-                defaults=not interactive,
-                settings=Settings(),
-                unsafe=hooks or extensions,
-                skip_tasks=not hooks,
-                quiet=True,
-                cleanup_on_error=False,  # the caller owns out
-            )
-        except Exception as exc:
-            from copier.errors import TaskError
-            from jinja2 import TemplateError
-
-            task = exc.__cause__ if isinstance(exc.__cause__, TaskError) else exc
-            if isinstance(task, TaskError):
-                missing = "; a command it runs is not installed" if task.returncode == 127 else ""
-                raise ScaffolderError(
-                    f"the template's task {task.cmd!r} failed (exit status {task.returncode}"
-                    f"{missing}); its own output is above, and nothing was written"
-                ) from exc
-            if not isinstance(exc, ScaffolderError | TemplateError):
-                raise
-            raise ScaffolderError(_render_message(exc)) from exc
-        questions = worker.template.questions_data
-        answers = {
-            key: value
-            for key, value in worker.answers.combined.items()
-            if key in questions
-            and not str(key).startswith("_")
-            and not (isinstance(questions[key], dict) and questions[key].get("secret"))
-        }
-        _stamp_copier_answers(out / worker.answers_relpath, origin)
-        return Rendered(project=out, answers=json.loads(json.dumps(answers, default=str)))
-
-
-def _stamp_copier_answers(path: Path, origin: Origin) -> None:
-    """Name the real source in Copier's answers file, not the throwaway checkout it rendered."""
-    if not path.is_file():
-        return
-    lines = path.read_text(encoding="utf-8").splitlines(keepends=True)
-    stamped = {"_src_path": origin.source, "_commit": origin.ref}
-    kept = [line for line in lines if line.split(":", 1)[0] not in stamped]
-    added = [f"{key}: {json.dumps(value)}\n" for key, value in stamped.items() if value]
-    at = next((i for i, line in enumerate(kept) if not line.startswith("#")), len(kept))
-    path.write_text("".join(kept[:at] + added + kept[at:]), encoding="utf-8")
 
 
 class CookiecutterEngine:
@@ -289,19 +165,9 @@ def _template_imports(repo: Path, *, allowed: bool) -> Iterator[None]:
                 del sys.modules[name]
 
 
-def _render_message(exc: Exception) -> str:
-    if isinstance(exc, ScaffolderError):
-        return exc.message
-    detail = str(exc) or type(exc).__name__
-    where = getattr(exc, "name", None) or getattr(exc, "filename", None)
-    if where and getattr(exc, "lineno", None):
-        detail = f"{where} line {exc.lineno}: {detail}"  # type: ignore[attr-defined]
-    return " ".join(f"the template failed to render: {detail}".split())
-
-
 def _cookiecutter_message(exc: Exception) -> str:
     from cookiecutter.exceptions import UndefinedVariableInTemplate
 
     if isinstance(exc, UndefinedVariableInTemplate):
         exc = exc.error if isinstance(exc.error, Exception) else exc
-    return _render_message(exc)
+    return render_message(exc)

@@ -1,27 +1,102 @@
-"""The one place that talks to Copier (imported lazily: ``import copier`` costs half a second).
+"""Copier: third-party Copier templates (:class:`CopierEngine`) and the built-in roles'
+templates, rendered from the bundle at a released version (:func:`render_bundled`).
 
-Everything here goes through Copier's public API (``run_copy``, ``run_update``) with explicit
-settings, so a user's ``~/.config/copier/settings.yml`` cannot change what scaffolder does.
+Everything goes through Copier's public ``run_copy`` (an update is two renders and scaffolder's
+own merge, for every template) with explicit settings, so a user's
+``~/.config/copier/settings.yml`` cannot change what scaffolder does.
 """
 
 from __future__ import annotations
 
+import json
 import os
 import tempfile
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Any, Literal
+from typing import Any
 
+from scaffolder.engines import Origin, Rendered, render_message
 from scaffolder.errors import DISK_FULL_WORDS, ScaffolderError, disk_full
+from scaffolder.sources import EngineName
 from scaffolder.store import CANONICAL_URL, TemplateStore
+from scaffolder.trust import copier_settings
 
-Conflict = Literal["inline", "rej"]
 # How Copier words an answer its question's validator refused (a plain ValueError).
 COPIER_VALIDATION_ERROR = "Validation error for question "
 
 
-def render(
+class CopierEngine:
+    name: EngineName = "copier"
+
+    def questions(self, template: Path) -> list[str]:
+        return sorted(k for k in copier_settings(template) if not str(k).startswith("_"))
+
+    def render(
+        self,
+        template: Path,
+        out: Path,
+        *,
+        origin: Origin,
+        data: Mapping[str, Any],
+        interactive: bool,
+        hooks: bool,
+        extensions: bool,
+    ) -> Rendered:
+        from copier import Settings, run_copy
+
+        try:
+            worker = _call(
+                run_copy,
+                str(template),
+                out,
+                data=dict(data),
+                defaults=not interactive,
+                settings=Settings(),
+                unsafe=hooks or extensions,
+                skip_tasks=not hooks,
+                quiet=True,
+                cleanup_on_error=False,  # the caller owns out
+            )
+        except Exception as exc:
+            from copier.errors import TaskError
+            from jinja2 import TemplateError
+
+            task = exc.__cause__ if isinstance(exc.__cause__, TaskError) else exc
+            if isinstance(task, TaskError):
+                missing = "; a command it runs is not installed" if task.returncode == 127 else ""
+                raise ScaffolderError(
+                    f"the template's task {task.cmd!r} failed (exit status {task.returncode}"
+                    f"{missing}); its own output is above, and nothing was written"
+                ) from exc
+            if not isinstance(exc, ScaffolderError | TemplateError):
+                raise
+            raise ScaffolderError(render_message(exc)) from exc
+        questions = worker.template.questions_data
+        answers = {
+            key: value
+            for key, value in worker.answers.combined.items()
+            if key in questions
+            and not str(key).startswith("_")
+            and not (isinstance(questions[key], dict) and questions[key].get("secret"))
+        }
+        _stamp_copier_answers(out / worker.answers_relpath, origin)
+        return Rendered(project=out, answers=json.loads(json.dumps(answers, default=str)))
+
+
+def _stamp_copier_answers(path: Path, origin: Origin) -> None:
+    """Name the real source in Copier's answers file, not the throwaway checkout it rendered."""
+    if not path.is_file():
+        return
+    lines = path.read_text(encoding="utf-8").splitlines(keepends=True)
+    stamped = {"_src_path": origin.source, "_commit": origin.ref}
+    kept = [line for line in lines if line.split(":", 1)[0] not in stamped]
+    added = [f"{key}: {json.dumps(value)}\n" for key, value in stamped.items() if value]
+    at = next((i for i, line in enumerate(kept) if not line.startswith("#")), len(kept))
+    path.write_text("".join(kept[:at] + added + kept[at:]), encoding="utf-8")
+
+
+def render_bundled(
     store: TemplateStore,
     dest: Path,
     *,
@@ -32,7 +107,7 @@ def render(
     quiet: bool = True,
     version: str | None = None,
 ) -> dict[str, Any]:
-    """Render template ``version`` (default: the current one) into ``dest``.
+    """Render the roles' template ``version`` (default: the current one) into ``dest``.
 
     Returns the answers Copier recorded.
     """
@@ -54,38 +129,6 @@ def render(
             cleanup_on_error=False,  # the caller owns dest and removes it on any failure
         )
         return dict(worker.answers.combined)
-
-
-def update(
-    store: TemplateStore,
-    project: Path,
-    *,
-    to: str,
-    data: Mapping[str, Any],
-    conflict: Conflict,
-    pretend: bool,
-) -> None:
-    """Run Copier's three-way update of ``project`` to template version ``to``.
-
-    ``data`` holds changed answers; every other question keeps its recorded answer.
-    """
-    with _copier_session(store):
-        from copier import Settings, run_update
-
-        _call(
-            run_update,
-            project,
-            vcs_ref=to,
-            data=dict(data),
-            settings=Settings(),
-            overwrite=True,
-            defaults=True,
-            skip_answered=True,
-            conflict=conflict,
-            pretend=pretend,
-            quiet=True,
-            unsafe=True,
-        )
 
 
 def _call(function: Any, *args: Any, **kwargs: Any) -> Any:
