@@ -52,6 +52,8 @@ JINJA_LEFTOVER = re.compile(r"\{\{|\}\}|\{%|%\}|\{#|#\}")
 GITHUB_EXPRESSION = re.compile(r"\$\{\{.*?\}\}")  # `${{ github.sha }}`: meant for Actions
 # dbt's own Jinja, allowed in a dbt project's files only: `{{ ref('m') }}`, source(), config().
 DBT_CALL = re.compile(r"\{\{\s*(?:ref|source|config)\([^{}]*\)\s*\}\}")
+# A list item glued to the end of the previous sentence: "fail loudly.- `engines.py`".
+RUN_TOGETHER_ITEM = re.compile(r"[.;:)]- [`*\w]")
 BINARY_SUFFIXES = {".png", ".jpg", ".gif", ".ico", ".parquet"}
 
 
@@ -132,6 +134,16 @@ class TestRenderedProject:
                 if "dbt" in path.relative_to(project).parts[:-1]:
                     text = DBT_CALL.sub("", text)
                 assert not JINJA_LEFTOVER.search(text), path
+
+    def test_readme_headings_are_unique_and_list_items_start_on_their_own_line(
+        self, case: Case, rendered: dict[str, Path]
+    ) -> None:
+        """A heading said twice, or `loudly.- item` (Jinja ate a newline), reads as a bug."""
+        text = (rendered[case.id] / "README.md").read_text(encoding="utf-8")
+        outside_code = re.sub(r"```.*?```", "", text, flags=re.DOTALL)
+        headings = re.findall(r"^#+ .*$", outside_code, flags=re.MULTILINE)
+        assert len(headings) == len(set(headings)), sorted(headings)
+        assert not RUN_TOGETHER_ITEM.search(outside_code), RUN_TOGETHER_ITEM.search(outside_code)
 
     def test_text_files_end_with_one_newline_and_no_trailing_spaces(
         self, case: Case, rendered: dict[str, Path]
