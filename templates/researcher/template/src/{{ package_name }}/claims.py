@@ -10,6 +10,7 @@ from __future__ import annotations
 import csv
 import io
 import math
+import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from enum import StrEnum
@@ -54,7 +55,8 @@ class Kind(StrEnum):
     """Where a reference value comes from: what a passing claim does and does not prove."""
 
     PUBLISHED = "published"
-    """Printed in a publication's table: the reproduction could genuinely disagree."""
+    """Printed in a publication's table (a paper or a textbook): the reproduction could
+    genuinely disagree."""
     CERTIFIED = "certified"
     """Certified by a standards body (NIST's StRD, computed in 500-digit arithmetic)."""
     CROSS_IMPLEMENTATION = "cross-implementation"
@@ -94,11 +96,18 @@ class Claim:
 
 @dataclass(frozen=True)
 class Publication:
-    """What is being reproduced: the paper, where the reference values come from, the model."""
+    """What is being reproduced: the original work, where the reference values come from (a
+    paper, a textbook, a certificate, another implementation), the model, and a short title."""
 
     citation: str
     reference_values: str
     model: str
+    title: str = ""
+
+    @property
+    def heading(self) -> str:
+        """The report's section heading: the short title, else the citation."""
+        return self.title or self.citation
 
 
 @dataclass(frozen=True)
@@ -196,6 +205,11 @@ def parse_claims(document: object) -> ClaimsFile:
         citation=_require_text(publication_entry, "citation", "publication"),
         reference_values=_require_text(publication_entry, "reference_values", "publication"),
         model=_require_text(publication_entry, "model", "publication"),
+        title=(
+            _require_text(publication_entry, "title", "publication")
+            if "title" in publication_entry
+            else ""
+        ),
     )
     entries = document.get("claims")
     if not isinstance(entries, list) or not entries:
@@ -249,9 +263,23 @@ def compare(claims: Sequence[Claim], reproduced: Mapping[str, float]) -> list[Cl
     return [check_claim(claim, reproduced[claim.claim_id]) for claim in claims]
 
 
-def _markdown_cell(text: str) -> str:
-    # A literal pipe would split the cell in a Markdown table.
-    return text.replace("|", "\\|")
+# What CommonMark reads as markup inside a line of text: emphasis (`b1*GNPDEFL + b2*GNP` would
+# lose its asterisks to italics), code, links, raw HTML and table cells.
+_MARKDOWN_SPECIAL = re.compile(r"([\\`*_\[\]<>|])")
+_URL = re.compile(r"https?://[^\s<>()]+[^\s<>().,;:]")
+
+
+def markdown_text(text: str) -> str:
+    """Plain text from a claims file as Markdown that shows it verbatim: every markup character
+    escaped, every URL a link."""
+    parts = []
+    position = 0
+    for match in _URL.finditer(text):
+        parts.append(_MARKDOWN_SPECIAL.sub(r"\\\1", text[position : match.start()]))
+        parts.append(f"<{match.group()}>")
+        position = match.end()
+    parts.append(_MARKDOWN_SPECIAL.sub(r"\\\1", text[position:]))
+    return "".join(parts)
 
 
 def format_value(value: float) -> str:
@@ -268,28 +296,6 @@ def format_tolerance(claim: Claim) -> str:
 
 def format_error(check: ClaimCheck) -> str:
     return f"{check.error:.1e}" + ("" if check.claim.absolute else " rel")
-
-
-def markdown_table(checks: Sequence[ClaimCheck]) -> str:
-    """Reported-versus-reproduced table, one row per claim."""
-    lines = [
-        "| Claim | Kind | Quantity | Reported | Reproduced | Error | Tolerance | Status |",
-        "| --- | --- | --- | ---: | ---: | ---: | ---: | --- |",
-    ]
-    for check in checks:
-        claim = check.claim
-        cells = (
-            f"`{claim.claim_id}`",
-            KIND_LABELS[claim.kind],
-            _markdown_cell(claim.quantity),
-            format_value(claim.value),
-            format_value(check.reproduced),
-            format_error(check),
-            format_tolerance(claim),
-            check.status.value,
-        )
-        lines.append("| " + " | ".join(cells) + " |")
-    return "\n".join(lines) + "\n"
 
 
 def counts_by_kind(checks: Sequence[ClaimCheck]) -> dict[Kind, tuple[int, int]]:
@@ -320,9 +326,9 @@ def _deviations_section(checks: Sequence[ClaimCheck]) -> list[str]:
         lines = [f"{len(failures)} claim(s) out of tolerance:", ""]
         lines.extend(
             f"- `{check.claim.claim_id}` ({KIND_LABELS[check.claim.kind]}; "
-            f"{check.claim.source}): reported {format_value(check.claim.value)}, reproduced "
-            f"{format_value(check.reproduced)}, error {format_error(check)} exceeds the "
-            f"tolerance {format_tolerance(check.claim)}."
+            f"{markdown_text(check.claim.source)}): reported {format_value(check.claim.value)}, "
+            f"reproduced {format_value(check.reproduced)}, error {format_error(check)} exceeds "
+            f"the tolerance {format_tolerance(check.claim)}."
             for check in failures
         )
         return lines
@@ -330,8 +336,7 @@ def _deviations_section(checks: Sequence[ClaimCheck]) -> list[str]:
     # early warning that a dependency upgrade is eroding precision.
     worst = smallest_margin(checks)
     return [
-        "None: every claim is within its tolerance.",
-        "",
+        "None: every claim is within its tolerance. "
         f"Smallest margin: `{worst.claim.claim_id}`, error {format_error(worst)} "
         f"against a tolerance of {format_tolerance(worst.claim)}.",
     ]
@@ -354,36 +359,41 @@ def _notes(checks: Sequence[ClaimCheck]) -> list[str]:
     noted = [check for check in checks if check.claim.note]
     if not noted:
         return []
-    return ["", "Notes:", "", *(f"- `{c.claim.claim_id}`: {c.claim.note}" for c in noted)]
+    return [
+        "",
+        "Notes:",
+        "",
+        *(f"- `{c.claim.claim_id}`: {markdown_text(c.claim.note)}" for c in noted),
+    ]
 
 
 def markdown_report(sections: Sequence[Section]) -> str:
-    """The full `REPRODUCTION.md`: per publication, the table, deviations and sources."""
+    """`REPRODUCTION.md`, short enough to read on one page: per claims file, what is reproduced
+    against which reference, the counts, every deviation and every note. Each claim's numbers
+    and source are in the CSV beside it, never repeated here."""
     every_check = [check for section in sections for check in section.checks]
-    lines = ["# Reproduction report", "", summary_line(every_check)]
+    lines = [
+        "# Reproduction report",
+        "",
+        summary_line(every_check),
+        f"Each claim's reported and reproduced value, error, tolerance and source: `{CSV_NAME}`",
+        "(`claims.csv` in `evidence/`).",
+    ]
     for section in sections:
         publication, checks = section.publication, section.checks
         lines += [
             "",
-            f"## {publication.citation}",
+            f"## {markdown_text(publication.heading)}",
             "",
-            f"- Reported values: {publication.reference_values}",
-            f"- Model: {publication.model}",
-            "",
-            summary_line(checks),
-            "",
-            "### Reported versus reproduced",
-            "",
-            markdown_table(checks).rstrip("\n"),
+            f"- Cited: {markdown_text(publication.citation)}",
+            f"- Reference values: {markdown_text(publication.reference_values)}",
+            f"- Model: {markdown_text(publication.model)}",
+            f"- {summary_line(checks)}",
             "",
             "### Deviations",
             "",
             *_deviations_section(checks),
             *_notes(checks),
-            "",
-            "### Sources",
-            "",
-            *(f"- `{check.claim.claim_id}`: {check.claim.source}" for check in checks),
         ]
     return "\n".join(lines) + "\n"
 

@@ -101,7 +101,8 @@ def coefficients_figure(
     standard_errors: Sequence[float],
     printed: Sequence[float],
 ) -> Figure:
-    """Each reproduced coefficient with its 95% Wald interval, beside the published value."""
+    """Each reproduced coefficient with its 95% Wald interval, beside the value Fox's
+    textbook table prints."""
     figure, axis = plt.subplots(figsize=(6, 3.6))
     rows = np.arange(len(names))[::-1]
     estimate = np.asarray(coefficients)
@@ -110,10 +111,10 @@ def coefficients_figure(
     axis.errorbar(
         estimate, rows, xerr=half_width, fmt="o", color="black", capsize=3, label="reproduced"
     )
-    axis.plot(printed, rows, "x", color="tab:red", markersize=9, label="published")
+    axis.plot(printed, rows, "x", color="tab:red", markersize=9, label="Fox's textbook table")
     axis.set_yticks(rows, list(names))
     axis.set_xlabel("Cox coefficient (log hazard ratio), 95% interval")
-    axis.set_title("Rossi et al. (1980): re-arrest, reproduced vs published")
+    axis.set_title("Rossi data, Cox model: reproduced vs Fox's table")
     axis.legend(frameon=False, loc="lower right")
     figure.tight_layout()
     return figure

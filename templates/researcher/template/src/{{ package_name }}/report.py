@@ -8,6 +8,7 @@ results files, so no number in the report is ever typed by hand.
 from __future__ import annotations
 
 import math
+import re
 import shutil
 from pathlib import Path
 from string import Template
@@ -104,9 +105,11 @@ def numbers(
         "PublishedClosestError": format_error(closest),
         "PublishedClosestTolerance": format_tolerance(closest.claim),
         "RossiCoefFin": f"{fin_coef:.4f}",
-        "RossiHazardRatioFin": f"{math.exp(fin_coef):.3f}",
-        "RossiHazardRatioFinLow": f"{math.exp(fin_coef - _Z95 * fin_se):.3f}",
-        "RossiHazardRatioFinHigh": f"{math.exp(fin_coef + _Z95 * fin_se):.3f}",
+        # Never quoted without its interval: one value holds both.
+        "RossiHazardRatioFin": (
+            f"{math.exp(fin_coef):.3f} (95% CI {math.exp(fin_coef - _Z95 * fin_se):.3f} "
+            f"to {math.exp(fin_coef + _Z95 * fin_se):.3f})"
+        ),
         "RossiLikelihoodRatio": _fixed(rossi["likelihood_ratio"], 2),
         "RossiCovariates": str(len(rossi["covariates"])),
         "BootstrapSeeds": str(len(mortality["bootstrap"]["seeds"])),
@@ -137,16 +140,24 @@ def numbers(
     return values
 
 
+# A note to whoever edits paper/report.md, not to the report's readers.
+_HTML_COMMENT = re.compile(r"<!--.*?-->\n*", re.DOTALL)
+# Characters LaTeX reads as commands in running text ("95%" would start a comment).
+_LATEX_SPECIAL = re.compile(r"([%&#_$])")
+
+
 def render_markdown(template: str, values: dict[str, str]) -> str:
-    """Fill `$Name` placeholders; an unknown placeholder is an error, not a blank."""
-    return Template(template).substitute(values)
+    """Fill `$Name` placeholders and drop the source's comments; an unknown placeholder is an
+    error, not a blank."""
+    return _HTML_COMMENT.sub("", Template(template).substitute(values))
 
 
 def latex_macros(values: dict[str, str]) -> str:
     """One `\\newcommand` per number, for `\\input` from the LaTeX report."""
     lines = ["% Written by the report stage from the results files: do not edit."]
     lines += [
-        r"\newcommand" + "{" + f"\\{name}" + "}{" + value + "}" for name, value in values.items()
+        r"\newcommand" + "{" + f"\\{name}" + "}{" + _LATEX_SPECIAL.sub(r"\\\1", value) + "}"
+        for name, value in values.items()
     ]
     return "\n".join(lines) + "\n"
 
@@ -219,14 +230,14 @@ def results_block(values: dict[str, str]) -> str:
             f"Configuration `{values['ConfigName']}`, claims reproduced within tolerance by kind "
             f"of reference value: {values['ClaimsByKind']}.",
             "",
-            f"- Published tables: {values['RossiPassed']}/{values['RossiClaims']} values of "
-            f"the Cox model of the Rossi data ({values['RossiSubjects']} prisoners) and "
-            f"{values['SpectorPassed']}/{values['SpectorClaims']} of the logit of the Spector "
-            f"and Mazzeo data (tolerance: half a unit of the last printed digit); the closest "
-            f"is `{values['PublishedClosest']}` (error {values['PublishedClosestError']}, "
-            f"tolerance {values['PublishedClosestTolerance']}). Financial aid's hazard ratio "
-            f"of re-arrest: {values['RossiHazardRatioFin']} (95% interval "
-            f"{values['RossiHazardRatioFinLow']} to {values['RossiHazardRatioFinHigh']}).",
+            f"- Textbook tables: {values['RossiPassed']}/{values['RossiClaims']} values of "
+            f"Fox's Cox model of the Rossi data ({values['RossiSubjects']} prisoners) and "
+            f"{values['SpectorPassed']}/{values['SpectorClaims']} of Greene's logit of the "
+            f"Spector and Mazzeo data (tolerance: half a unit of the last printed digit); the "
+            f"closest is `{values['PublishedClosest']}` (error "
+            f"{values['PublishedClosestError']}, tolerance "
+            f"{values['PublishedClosestTolerance']}). Financial aid's hazard ratio of "
+            f"re-arrest: {values['RossiHazardRatioFin']}.",
             f"- Longley against NIST: {values['LongleyPassed']}/{values['LongleyClaims']} "
             f"certified values; the largest relative error is {values['LongleyWorstRelError']}.",
             f"- Mortality laws: AIC(Gompertz) - AIC(Weibull) is {values['AicDeltaControl']} for "
