@@ -62,6 +62,15 @@ MIN_DEBT_TO_INCOME_CHECKED = 0.05  # ... by an applicant whose debt payments are
 PLAUSIBILITY_FIELDS: tuple[str, ...] = ("annual_income", "loan_amount", "debt_to_income")
 
 
+# The rule in words, for the OpenAPI document: a client built from the spec learns it there.
+PLAUSIBILITY_RULE = (
+    f"Cross-field rule: an application whose loan_amount is under {MIN_LOAN_TO_INCOME:.0%} of"
+    f" annual_income while debt_to_income is {MIN_DEBT_TO_INCOME_CHECKED:g} or more is refused"
+    f" with a 422 of type '{IMPLAUSIBLE}' naming annual_income, loan_amount and debt_to_income"
+    " (the signature of an income keyed with an extra zero), although each field is in range."
+)
+
+
 def is_implausible(annual_income: float, loan_amount: float, debt_to_income: float) -> bool:
     """True when income, loan amount and debt-to-income together look like a mistyped income."""
     return (
@@ -91,9 +100,22 @@ def _implausible(applicant: Applicant) -> ValidationError:
     return ValidationError.from_exception_data(type(applicant).__name__, errors)
 
 
-def _number(low: float, high: float, unit: str) -> object:
-    """A finite number between low and high inclusive, described in the OpenAPI schema."""
-    return Field(ge=low, le=high, allow_inf_nan=False, description=unit)
+def _number(low: float, high: float, unit: str, rule: bool = False) -> object:
+    """A finite number between low and high inclusive, described in the OpenAPI schema.
+
+    `rule` marks a field of the cross-field plausibility rule, whose description then says so.
+    """
+    description = f"{unit}; a finite JSON number from {low:g} to {high:g}"
+    if rule:
+        description += f". {PLAUSIBILITY_RULE}"
+    return Field(ge=low, le=high, allow_inf_nan=False, description=description)
+
+
+APPLICANT_DESCRIPTION = (
+    'One loan application, in the units the model is trained on. Types are strict: "52000"'
+    " or true is not an income, and an unknown field is refused. Numbers must be finite"
+    " (NaN, Infinity or 1e400 is a 422 naming the field). " + PLAUSIBILITY_RULE
+)
 
 
 class Applicant(BaseModel):
@@ -107,15 +129,18 @@ class Applicant(BaseModel):
         strict=True,
         extra="forbid",
         frozen=True,
-        json_schema_extra={"examples": [EXAMPLE_APPLICANT]},
+        json_schema_extra={"description": APPLICANT_DESCRIPTION, "examples": [EXAMPLE_APPLICANT]},
     )
 
-    annual_income: Annotated[float, _number(1_000, 10_000_000, "currency units per year")]
+    annual_income: Annotated[
+        float, _number(1_000, 10_000_000, "currency units per year", rule=True)
+    ]
     debt_to_income: Annotated[
-        float, _number(0, 1, "monthly debt payments / monthly income (a ratio, not a percent)")
+        float,
+        _number(0, 1, "monthly debt payments / monthly income (a ratio, not a percent)", rule=True),
     ]
     credit_history_years: Annotated[float, _number(0, 80, "years since the first credit line")]
-    loan_amount: Annotated[float, _number(100, 1_000_000, "currency units requested")]
+    loan_amount: Annotated[float, _number(100, 1_000_000, "currency units requested", rule=True)]
     purpose: Purpose
     employment_years: Annotated[
         float | None, _number(0, 70, "years with the current employer; null when unknown")
@@ -150,7 +175,13 @@ class BatchRequest(BaseModel):
     """Up to 10,000 applicants scored in one request."""
 
     model_config = ConfigDict(
-        extra="forbid", json_schema_extra={"examples": [{"applicants": [EXAMPLE_APPLICANT]}]}
+        extra="forbid",
+        json_schema_extra={
+            "description": "From 1 to 10,000 applicants, each under the Applicant contract (its"
+            " cross-field rule included); one refused applicant refuses the whole batch with a"
+            " 422 naming its position and field.",
+            "examples": [{"applicants": [EXAMPLE_APPLICANT]}],
+        },
     )
 
     applicants: list[Applicant] = Field(min_length=1, max_length=MAX_BATCH_ROWS)
