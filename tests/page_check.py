@@ -31,6 +31,24 @@ IMAGE_LOADED = """img => img.complete ? img.naturalWidth > 0 : new Promise(resol
 })"""
 
 
+# Text inside each SVG image (a diagram), as drawn: font size times the image's scale.
+SMALL_SVG_TEXT = """async () => {
+    const small = [];
+    for (const img of document.querySelectorAll("img[src$='.svg']")) {
+        const text = await (await fetch(img.src)).text().catch(() => "");
+        const doc = new DOMParser().parseFromString(text, "image/svg+xml");
+        const svg = doc.querySelector("svg");
+        if (!svg) continue;
+        const scale = img.getBoundingClientRect().width / parseFloat(svg.getAttribute("width"));
+        for (const node of doc.querySelectorAll("[font-size]")) {
+            const px = parseFloat(node.getAttribute("font-size")) * scale;
+            if (px < 12) small.push(`${img.getAttribute("src")}: ${px.toFixed(1)} px`);
+        }
+    }
+    return small;
+}"""
+
+
 @dataclass
 class PageVerdict:
     console_errors: list[str] = field(default_factory=list)
@@ -38,6 +56,10 @@ class PageVerdict:
     outside_requests: list[str] = field(default_factory=list)
     violations: list[str] = field(default_factory=list)
     images: int = 0
+    scroll_width: int = 0  # the page's width as laid out: above the viewport's is sideways scroll
+    height: int = 0  # with every <details> closed, as a reader first sees it
+    text: str = ""  # the text a reader sees, every <details> opened
+    small_text: list[str] = field(default_factory=list)  # SVG text drawn below 12 CSS px
 
 
 def check_page(site: Path, screenshot: Path, *, width: int = 1280) -> PageVerdict:
@@ -62,6 +84,10 @@ def check_page(site: Path, screenshot: Path, *, width: int = 1280) -> PageVerdic
             page.on("pageerror", lambda error: verdict.console_errors.append(str(error)))
             page.on("request", on_request)
             page.goto((site / "index.html").resolve().as_uri(), wait_until="load")
+            verdict.scroll_width = page.evaluate("document.documentElement.scrollWidth")
+            verdict.height = page.evaluate("document.documentElement.scrollHeight")
+            page.evaluate("document.querySelectorAll('details').forEach(d => d.open = true)")
+            verdict.text = page.inner_text("body")
             for image in page.locator("img").all():
                 image.scroll_into_view_if_needed()
                 verdict.images += 1
@@ -70,6 +96,7 @@ def check_page(site: Path, screenshot: Path, *, width: int = 1280) -> PageVerdic
                 loaded = image.evaluate(IMAGE_LOADED)
                 if not loaded:
                     verdict.broken_images.append(str(image.get_attribute("src")))
+            verdict.small_text = page.evaluate(SMALL_SVG_TEXT)
             options = {"runOnly": {"type": "tag", "values": ["wcag2a", "wcag2aa"]}}
             results = Axe().run(page, options=options)
             verdict.violations = [

@@ -17,7 +17,7 @@ from pathlib import Path
 import pytest
 from PIL import Image
 
-from scaffolder.errors import EXIT_SHOWCASE_STALE, ShowcaseError
+from scaffolder.errors import EXIT_SHOWCASE_STALE
 from scaffolder.showcase import card, readme, showcase
 from scaffolder.store import TemplateStore
 from tests.conftest import Cli
@@ -65,21 +65,27 @@ def test_region_and_page_hold_the_evidence_numbers_with_their_provenance(project
     assert "site/index.html" in report.written
 
     region = region_text(project)
-    assert f"**{AUC:.3f}**" in region
+    assert f"| ROC AUC (held out) | **{AUC:.3f}** |" in region
     assert f"**{P99}\u2009ms**" in region
-    assert "evidence/metrics.json, test.roc_auc; made by make evidence at commit" in region
-    assert "evidence/latency.csv, row single, column p99_ms" in region
-    # The stamp's commit is the one the evidence was made at, before it was committed.
-    stamp_commit = json.loads((project / "evidence" / "provenance.json").read_text())["items"]
-    assert {s["commit"][:7] for s in stamp_commit.values()} == {
-        git(project, "rev-parse", "--short=7", "HEAD~1").strip()
-    }
-    assert head not in region
-    assert "2 of 3 claims within tolerance (published 1/1, certified 1/1, regression 0/1)" in region
-    assert "```mermaid\nflowchart LR" in region
-    assert "- **Evaluation without leakage**" in region
+    assert "[`metrics.json`](evidence/metrics.json)" in region
+    assert "- **Evaluation without leakage**: [`evidence/metrics.json`]" in region
+    assert "| **2/3** | \u2013 | 1 outside |" in region  # the claims tile, judged
+    assert "```mermaid" not in region  # the diagram is drawn on the page
+    assert len(region.strip("\n").splitlines()) <= 40
+    assert not [line for line in region.splitlines() if line.startswith("## ")]
 
     page = (project / "site" / "index.html").read_text()
+    # The stamp's commit is the one the evidence was made at, before it was committed.
+    stamp_commit = json.loads((project / "evidence" / "provenance.json").read_text())["items"]
+    made_at = {s["commit"][:7] for s in stamp_commit.values()}
+    assert made_at == {git(project, "rev-parse", "--short=7", "HEAD~1").strip()}
+    assert head not in page
+    assert (
+        f"evidence/metrics.json, test.roc_auc; made by make evidence at commit {made_at.pop()}"
+        in page
+    )
+    assert "evidence/latency.csv, row single, column p99_ms" in page
+    assert "2 of 3 claims within tolerance (published 1/1, certified 1/1, regression 0/1)" in page
     assert f"{AUC:.3f}" in page
     assert "17.25\u2009ms" in page
     assert "Über Loan Lab — 2" in page
@@ -88,8 +94,13 @@ def test_region_and_page_hold_the_evidence_numbers_with_their_provenance(project
     assert (project / "site" / "evidence" / "roc.png").read_bytes() == (
         project / "evidence" / "roc.png"
     ).read_bytes()
+    svg = (project / "site" / "evidence" / "lineage.svg").read_text()
+    assert svg.count("<rect") == 3
+    assert ">features</text>" in svg
+    assert 'src="evidence/lineage.svg"' in page
+    assert "scaffold showcase" not in page  # the author's page, not the tool's
     assert "http://" not in page
-    assert "https://" not in page
+    assert "https://" not in page  # no GitHub user given: no link anywhere
 
 
 def test_a_second_run_changes_zero_bytes_and_text_outside_the_region_is_kept(
@@ -144,7 +155,9 @@ def test_check_passes_when_fresh_and_names_each_stale_case(project: Path, cli: C
     (project / "evidence" / "metrics.json").write_text('{"test": {"roc_auc": 0.99}}\n')
     result = cli("showcase", str(project), "--check")
     assert result.code == EXIT_SHOWCASE_STALE
-    assert "evidence/metrics.json changed after make evidence made it (edited by hand?)" in result.err
+    assert (
+        "evidence/metrics.json changed after make evidence made it (edited by hand?)" in result.err
+    )
     git(project, "checkout", "--", "evidence")
 
     # A number typed into the region by hand.
@@ -183,9 +196,7 @@ def test_check_fails_on_evidence_made_at_another_commit(project: Path, cli: Cli)
     assert "which is not in this branch's history" in result.err
 
 
-def test_stale_evidence_is_refused_with_exit_7_and_nothing_written(
-    project: Path, cli: Cli
-) -> None:
+def test_stale_evidence_is_refused_with_exit_7_and_nothing_written(project: Path, cli: Cli) -> None:
     (project / "src" / "lab" / "model.py").write_text("MODEL = 3\n")
     before = tree_hashes(project)
     result = cli("showcase", str(project))
@@ -229,9 +240,10 @@ def test_evidence_made_from_uncommitted_changes_is_marked_and_fails_check(
     result = cli("showcase", str(project))
     assert result.code == 0, result.err
     assert result.err.count("made from uncommitted changes (configs/train.toml)") == 1
-    assert "Made from uncommitted changes: evidence/metrics.json, evidence/claims.csv" in (
-        project / "site" / "index.html"
-    ).read_text()
+    assert (
+        "Made from uncommitted changes: evidence/metrics.json, evidence/claims.csv"
+        in (project / "site" / "index.html").read_text()
+    )
     check = cli("showcase", str(project), "--check")
     assert check.code == 7
     git(project, "add", "--all")
@@ -439,9 +451,9 @@ def test_two_regions_or_an_end_before_the_start_are_refused(project: Path, cli: 
     original = readme_path.read_text()
     for broken in (
         original + f"\n{readme.START}\n{readme.END}\n",
-        original.replace(readme.START, "@@").replace(readme.END, readme.START).replace(
-            "@@", readme.END
-        ),
+        original.replace(readme.START, "@@")
+        .replace(readme.END, readme.START)
+        .replace("@@", readme.END),
     ):
         readme_path.write_text(broken)
         result = cli("showcase", str(project))

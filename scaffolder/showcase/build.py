@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path, PurePosixPath
 from typing import Any
 
@@ -266,8 +266,12 @@ def build(
     marks = marks or {}
     items = list(manifest.items.values())
     contents = {item.id: evidence.read(item) for item in items}
-    tiles = [judge(h, evidence, marks) for h in manifest.headline]
     fill = filler(manifest, evidence)
+    tiles = [judge(h, evidence, marks) for h in manifest.headline]
+    tiles = [
+        replace(t, number=replace(t.number, label=fill(t.number.label)), note=fill(t.note))
+        for t in tiles
+    ]
     sentence = fill(manifest.finding)
     title = str(answers.answers.get("project_name") or manifest.root.name)
     description = str(answers.answers.get("description") or "")

@@ -69,7 +69,6 @@ def render(text: str, path: Path, root: Path) -> Rendered:
                 relative = target.relative_to(root.resolve()).as_posix()
                 images[target] = relative
                 child.attrs["src"] = relative
-                child.attrs["loading"] = "lazy"
             elif child.type == "link_open":
                 href = str(child.attrs.get("href", ""))
                 if not href.startswith(("https://", "http://", "#", "mailto:")):

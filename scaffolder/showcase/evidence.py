@@ -179,7 +179,7 @@ class Evidence:
         ref = headline.ref if isinstance(headline, Headline) else headline
         label = headline.label if isinstance(headline, Headline) else label
         item = self.manifest.items[ref.evidence]
-        value, address = self.raw(ref, repr(label))
+        value, address = self.raw(ref, f"headline {label!r}")
         return Number(
             label=label,
             text=_format(value, ref, label, item),

@@ -212,6 +212,7 @@ def load(root: Path) -> Manifest:
     texts = [("`finding:`", finding), ("`data:`", str(data.get("data", "")))]
     texts += [("`approach:`", str(data.get("approach", "")))]
     texts += [(f"evidence item {i.id!r}", i.caption) for i in items.values()]
+    texts += [(f"headline {h.label!r}", f"{h.label} {h.note}") for h in headline]
     for where, text in texts:
         for name in re.findall(r"\{([^{}]*)\}", text):
             if name not in values:

@@ -77,9 +77,10 @@ def _decimal(amount: float) -> str:
     size = abs(amount)
     if size >= 1000:
         return f"{amount:,.0f}"
-    if size >= 1e-3:
-        places = max(0, 2 - math.floor(math.log10(size)))
-        return f"{amount:,.{places}f}"
+    if size >= 1e-3:  # four significant digits at most, trailing zeros dropped
+        places = max(0, 3 - math.floor(math.log10(size)))
+        text = f"{amount:,.{places}f}"
+        return text.rstrip("0").rstrip(".") if "." in text else text
     mantissa, exponent = f"{amount:.1e}".split("e")
     return f"{mantissa}{THIN}\u00d7{THIN}10{str(int(exponent)).translate(_SUPERSCRIPT)}"
 
