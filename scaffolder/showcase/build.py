@@ -22,7 +22,6 @@ from scaffolder.answers import ProjectAnswers
 from scaffolder.errors import ShowcaseError
 from scaffolder.showcase import card, diagram, document
 from scaffolder.showcase.evidence import (
-    CLAIM_COLUMNS,
     Evidence,
     Number,
     Table,
@@ -31,6 +30,7 @@ from scaffolder.showcase.evidence import (
 )
 from scaffolder.showcase.manifest import CLAIM_KINDS, Field, Headline, Item, Manifest, Ref
 from scaffolder.showcase.values import FormatError, formatted, label, split_label
+from scaffolder.showcase.values import number as as_number
 
 SITE = "site"
 MAX_ROWS = 12  # rows shown before the rest fold away
@@ -70,10 +70,7 @@ def _table_rows(item: Item, content: Any) -> tuple[list[str], list[list[str]]] |
         return ["Measure", "Value"], rows
     table: Table = content
     if item.kind == "claims":
-        at = [table.header.index(c) for c in CLAIM_COLUMNS]
-        header = ["Claim", "Kind", "Published", "Reproduced", "Tolerance", "Verdict"]
-        verdict = {"pass": "within", "fail": "outside"}
-        return header, [[*(row[i] for i in at[:-1]), verdict[row[at[-1]]]] for row in table.rows]
+        return _claims_rows(table)
     fields = item.show or tuple(Field(column=c) for c in table.header)
     header, index = [], []
     for spec in fields:
@@ -91,6 +88,34 @@ def _table_rows(item: Item, content: Any) -> tuple[list[str], list[list[str]]] |
         for row in table.rows
     ]
     return header, rows
+
+
+def _claims_rows(table: Table) -> tuple[list[str], list[list[str]]]:
+    """Claims as a reader checks them: the quantity, the value as printed, the reproduction
+    to as many digits as the printed value has, the tolerance, the verdict."""
+    col = {name: table.header.index(name) for name in table.header}
+    named = "quantity" in col
+    header = ["Quantity" if named else "Claim", "Kind", "Reported", "Reproduced", "Tolerance"]
+    rows = []
+    for row in table.rows:
+        published, reproduced = row[col["published"]], row[col["reproduced"]]
+        digits = len(re.sub(r"[^0-9]", "", published.split("e")[0].lstrip("+-0.")))
+        if as_number(reproduced) is not None and as_number(published) is not None and digits:
+            reproduced = f"{float(reproduced):.{digits}g}"
+        tolerance = formatted(row[col["tolerance"]])
+        if "tolerance_type" in col and row[col["tolerance_type"]]:
+            tolerance += f" ({row[col['tolerance_type']]})"
+        rows.append(
+            [
+                row[col["quantity" if named else "claim"]],
+                row[col["kind"]],
+                published,
+                reproduced,
+                tolerance,
+                "within" if row[col["status"]] == "pass" else "outside",
+            ]
+        )
+    return [*header, "Verdict"], rows
 
 
 def _written(value: Any, spec: Field, item: Item) -> str:
@@ -157,7 +182,8 @@ def judge(headline: Headline, evidence: Evidence, marks: dict[str, str]) -> Tile
         against.append(f"{headline.compare or 'baseline'}: {text}")
         if value is not None and base is not None:
             beats = value > base if higher else value < base
-            verdicts.append("beats it" if beats else "does not beat it")
+            than = headline.compare or "the baseline"
+            verdicts.append(f"better than {than}" if beats else f"not better than {than}")
             good = beats if good is None else good and beats
     if headline.ceiling is not None:
         ceiling, text = bound(headline.ceiling)

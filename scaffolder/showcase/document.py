@@ -3,7 +3,7 @@
 markdown-it-py (CommonMark and tables) with raw HTML off, so nothing the document holds runs
 on the page. Before parsing, HTML comments are dropped and a ``*`` between two letters or
 digits (``b1*GNPDEFL``, a product in a formula) is kept literal rather than opening emphasis;
-``$...$`` formulas are kept whole. Images the document shows are copied into ``site/`` and
+``$...$`` formulas are kept whole; a bare URL becomes a link. Images the document shows are copied into ``site/`` and
 shown; images outside the repository are left as their alt text. Every table scrolls in a box
 of its own; headings move under the page's own; a long document folds.
 """
@@ -21,6 +21,7 @@ LONG = 2500  # characters of Markdown past which a document folds
 _COMMENT = re.compile(r"<!--.*?-->", re.DOTALL)
 _FENCE = re.compile(r"^(```|~~~).*?^\1", re.DOTALL | re.MULTILINE)
 _INTRAWORD_STAR = re.compile(r"(?<=[A-Za-z0-9])\*(?=[A-Za-z0-9])")
+_BARE_URL = re.compile(r"(?<![<(\[\"'`])\bhttps?://[^\s<>()`]+[^\s<>()`.,;:]")
 _MATH = re.compile(r"(?<![\\$])\$(?!\s)([^$\n]+?)(?<!\s)\$(?!\d)")
 
 
@@ -45,6 +46,7 @@ def _protect(text: str) -> str:
 def _protect_prose(text: str) -> str:
     text = _COMMENT.sub("", text)
     text = _MATH.sub(lambda m: "`" + m.group(1).replace("`", "'") + "`", text)
+    text = _BARE_URL.sub(lambda m: f"<{m.group(0)}>", text)  # an autolink, not raw HTML
     return _INTRAWORD_STAR.sub(r"\\*", text)
 
 
