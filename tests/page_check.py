@@ -6,6 +6,7 @@ No console errors, every image loaded, no request leaving the page's folder, and
 
 from __future__ import annotations
 
+import re
 import shutil
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -31,22 +32,25 @@ IMAGE_LOADED = """img => img.complete ? img.naturalWidth > 0 : new Promise(resol
 })"""
 
 
-# Text inside each SVG image (a diagram), as drawn: font size times the image's scale.
-SMALL_SVG_TEXT = """async () => {
-    const small = [];
-    for (const img of document.querySelectorAll("img[src$='.svg']")) {
-        const text = await (await fetch(img.src)).text().catch(() => "");
-        const doc = new DOMParser().parseFromString(text, "image/svg+xml");
-        const svg = doc.querySelector("svg");
-        if (!svg) continue;
-        const scale = img.getBoundingClientRect().width / parseFloat(svg.getAttribute("width"));
-        for (const node of doc.querySelectorAll("[font-size]")) {
-            const px = parseFloat(node.getAttribute("font-size")) * scale;
-            if (px < 12) small.push(`${img.getAttribute("src")}: ${px.toFixed(1)} px`);
-        }
-    }
-    return small;
-}"""
+# Each SVG image on the page and the width it is drawn at, in CSS px.
+SVG_IMAGES = """() => [...document.querySelectorAll("img")]
+    .filter(img => img.getAttribute("src").endsWith(".svg"))
+    .map(img => [img.getAttribute("src"), img.getBoundingClientRect().width])"""
+
+
+def small_svg_text(site: Path, images: list[list[object]]) -> list[str]:
+    """Text in each SVG image drawn below 12 CSS px: its font size times the image's scale."""
+    small = []
+    for src, drawn in images:
+        text = (site / str(src)).read_text(encoding="utf-8")
+        width = re.search(r'<svg[^>]*\swidth="([\d.]+)', text)
+        if width is None or not float(str(drawn)):
+            continue
+        scale = float(str(drawn)) / float(width.group(1))
+        for size in re.findall(r'font-size="([\d.]+)"', text):
+            if float(size) * scale < 12:
+                small.append(f"{src}: {float(size) * scale:.1f} px")
+    return small
 
 
 @dataclass
@@ -96,7 +100,7 @@ def check_page(site: Path, screenshot: Path, *, width: int = 1280) -> PageVerdic
                 loaded = image.evaluate(IMAGE_LOADED)
                 if not loaded:
                     verdict.broken_images.append(str(image.get_attribute("src")))
-            verdict.small_text = page.evaluate(SMALL_SVG_TEXT)
+            verdict.small_text = small_svg_text(site, page.evaluate(SVG_IMAGES))
             options = {"runOnly": {"type": "tag", "values": ["wcag2a", "wcag2aa"]}}
             results = Axe().run(page, options=options)
             verdict.violations = [

@@ -103,6 +103,65 @@ def test_region_and_page_hold_the_evidence_numbers_with_their_provenance(project
     assert "https://" not in page  # no GitHub user given: no link anywhere
 
 
+def test_the_page_tells_one_story_for_people_in_order(project: Path) -> None:
+    showcase(project)
+    page = (project / "site" / "index.html").read_text()
+    story = [
+        "The model ranks held-out loans at ROC AUC 0.812, the data allowing 0.820.",
+        ">0.812<",
+        "at the data&#39;s ceiling",
+        "target ≤ 20\u2009ms",
+        ">met<",
+        'id="approach"',
+        'id="results"',
+        'id="architecture"',
+        "Synthetic, 1,200 loan applications",
+        'id="limitations"',
+        "What I would do next",
+        "Score a second lender&#39;s book with the same contract.",
+        'id="run"',
+        'id="skills"',
+    ]
+    at = [page.find(text) for text in story]
+    assert -1 not in at, [t for t, i in zip(story, at, strict=True) if i < 0]
+    assert at == sorted(at)
+    # tables for people: labels, formats, yes/no; never a dump of the file
+    assert ">Calibrated<" in page
+    assert ">yes<" in page
+    for raw in ("by_city", "margin_high_eur_month", "True", "False", "e-13", "roc_auc<"):
+        assert raw not in page.replace("test.roc_auc;", ""), raw
+    region = region_text(project)
+    assert "| p99 latency, single | **17.25\u2009ms** | target ≤ 20\u2009ms | met |" in region
+    assert "**The data.** Synthetic, 1,200 loan applications" in region
+
+
+def test_the_author_signs_the_page_and_the_card_with_absolute_preview_urls(
+    project: Path,
+) -> None:
+    answers = project / ".copier-answers.yml"
+    answers.write_text(
+        answers.read_text().replace("github_user: your-github-user", "github_user: zoe-m")
+        + "linkedin: zoe-muller\n"
+    )
+    answers.write_text(
+        answers.read_text().replace("author_name: Test Author", "author_name: Zoë M")
+    )
+    before = card.render_card("Über Loan Lab — 2", "ml-engineer", [])[0]
+    showcase(project)
+    page = (project / "site" / "index.html").read_text()
+    assert 'By <a href="https://github.com/zoe-m">Zoë M</a>' in page
+    assert '<a href="https://github.com/zoe-m/lab">source on GitHub</a>' in page
+    assert '<a href="https://www.linkedin.com/in/zoe-muller">LinkedIn</a>' in page
+    assert '<meta property="og:image" content="https://zoe-m.github.io/lab/card.png">' in page
+    assert '<meta name="twitter:image" content="https://zoe-m.github.io/lab/card.png">' in page
+    assert '<meta name="twitter:card" content="summary_large_image">' in page
+    assert '<meta property="og:title" content="Über Loan Lab — 2">' in page
+    assert "scaffold" not in page.split("<footer>")[1]
+    assert (project / "site" / "card.png").read_bytes() != before  # the byline is drawn
+    region = region_text(project)
+    assert "[showcase page](https://zoe-m.github.io/lab/)" in region
+
+
 def test_a_second_run_changes_zero_bytes_and_text_outside_the_region_is_kept(
     project: Path,
 ) -> None:
@@ -334,7 +393,7 @@ def test_a_file_deleted_from_a_source_folder_makes_its_evidence_stale(
             lambda p: (p / "showcase.yml").write_text(
                 (p / "showcase.yml").read_text().replace("key: test.roc_auc", "key: test.nope")
             ),
-            "error: evidence/metrics.json has no key 'test.nope' (headline 'ROC AUC (held out)')",
+            "error: evidence/metrics.json has no key 'test.nope' (`values:` 'auc')",
         ),
         (
             lambda p: (p / "showcase.yml").write_text(

@@ -214,7 +214,10 @@ def judge(headline: Headline, evidence: Evidence, marks: dict[str, str]) -> Tile
 def filler(manifest: Manifest, evidence: Evidence) -> Callable[[str], str]:
     """Fills a manifest text's {name} placeholders with the numbers `values:` reads, so a
     sentence or caption that states a result is computed, never typed."""
-    texts = {name: evidence.number(ref, name).text for name, ref in manifest.values.items()}
+    texts = {
+        name: evidence.number(ref, name, f"`values:` {name!r}").text
+        for name, ref in manifest.values.items()
+    }
 
     def fill(text: str) -> str:
         return re.sub(r"\{([^{}]*)\}", lambda m: texts[m.group(1)], text)

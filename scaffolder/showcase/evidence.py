@@ -175,11 +175,11 @@ class Evidence:
         value = cell(content, ref.row, ref.column, item.path)
         return value, f"row {ref.row}, column {ref.column}"
 
-    def number(self, headline: Headline | Ref, label: str = "") -> Number:
+    def number(self, headline: Headline | Ref, label: str = "", what: str = "") -> Number:
         ref = headline.ref if isinstance(headline, Headline) else headline
         label = headline.label if isinstance(headline, Headline) else label
         item = self.manifest.items[ref.evidence]
-        value, address = self.raw(ref, f"headline {label!r}")
+        value, address = self.raw(ref, what or f"headline {label!r}")
         return Number(
             label=label,
             text=_format(value, ref, label, item),
