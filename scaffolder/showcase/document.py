@@ -3,9 +3,10 @@
 markdown-it-py (CommonMark and tables) with raw HTML off, so nothing the document holds runs
 on the page. Before parsing, HTML comments are dropped and a ``*`` between two letters or
 digits (``b1*GNPDEFL``, a product in a formula) is kept literal rather than opening emphasis;
-``$...$`` formulas are kept whole; a bare URL becomes a link. Images the document shows are copied into ``site/`` and
-shown; images outside the repository are left as their alt text. Every table scrolls in a box
-of its own; headings move under the page's own; a long document folds.
+``$...$`` formulas are kept whole; a bare URL becomes a link. Images the document shows are
+copied into ``site/`` and shown; images outside the repository are left as their alt text.
+Every table scrolls in a box of its own; headings move under the page's own; a long document
+folds.
 """
 
 from __future__ import annotations
