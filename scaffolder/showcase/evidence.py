@@ -176,7 +176,7 @@ class Evidence:
         return value, f"row {ref.row}, column {ref.column}"
 
     def number(self, headline: Headline | Ref, label: str = "", what: str = "") -> Number:
-        ref = headline.ref if isinstance(headline, Headline) else headline
+        ref = headline
         label = headline.label if isinstance(headline, Headline) else label
         item = self.manifest.items[ref.evidence]
         value, address = self.raw(ref, what or f"headline {label!r}")

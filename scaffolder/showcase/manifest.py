@@ -67,27 +67,19 @@ class Ref:
 
 
 @dataclass(frozen=True)
-class Headline:
-    label: str
-    evidence: str
-    key: str = ""
-    row: str = ""
-    column: str = ""
-    format: str = ""
-    unit: str = ""
-    # Judgement: a target (met / not met), a baseline (beats it or not), a ceiling the data
+class Headline(Ref):
+    """A headline tile: the number it reads (a :class:`Ref`), its label and its judgement."""
+
+    label: str = ""
+    # Judgement: a target (met / not met), a baseline (better or not), a ceiling the data
     # allows (at it or below); each a literal number or a Ref into the evidence.
     target: float | Ref | None = None
     baseline: float | Ref | None = None
     ceiling: float | Ref | None = None
     better: str = "higher"  # or "lower"
     within: float = 0.0  # how close to the ceiling counts as at it
-    compare: str = ""  # what the target or baseline is, in words ("one SQL pass")
+    compare: str = ""  # what the baseline is, in words ("approving everyone")
     note: str = ""  # how it was measured ("make bench, median of 5 runs")
-
-    @property
-    def ref(self) -> Ref:
-        return Ref(self.evidence, self.key, self.row, self.column, self.format, self.unit)
 
 
 @dataclass(frozen=True)
