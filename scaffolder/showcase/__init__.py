@@ -87,7 +87,9 @@ def showcase(path: Path, *, check: bool = False, allow_stale: bool = False) -> R
         raise ShowcaseError(f"no {README} in {project}; restore it (git checkout -- {README})")
     text = readme_path.read_text(encoding="utf-8")
     region = readme.find(text)
-    marks = {item_id: p.kind for p in found for item_id in p.ids}
+    # --check compares with what a run on fresh evidence writes: marks would only say again
+    # what the evidence problems above already say.
+    marks = {} if check else {item_id: p.kind for p in found for item_id in p.ids}
     try:
         built = build(
             manifest, evidence, answers, marks=marks, readme_headings=region.headings_outside
