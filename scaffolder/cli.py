@@ -440,7 +440,10 @@ def showcase(
         _err(f"{label}: {problem}")
     if report.refused:
         if report.stale_allowed:
-            _err("Nothing written; or publish it marked stale: scaffold showcase --allow-stale")
+            _err(
+                "Nothing written. Run the make targets named above, or publish it marked "
+                "stale: scaffold showcase --allow-stale"
+            )
         raise typer.Exit(report.exit_code)
     if check:
         if report.problems:

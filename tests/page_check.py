@@ -6,6 +6,7 @@ No console errors, every image loaded, no request leaving the page's folder, and
 
 from __future__ import annotations
 
+import re
 import shutil
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -31,6 +32,27 @@ IMAGE_LOADED = """img => img.complete ? img.naturalWidth > 0 : new Promise(resol
 })"""
 
 
+# Each SVG image on the page and the width it is drawn at, in CSS px.
+SVG_IMAGES = """() => [...document.querySelectorAll("img")]
+    .filter(img => img.getAttribute("src").endsWith(".svg"))
+    .map(img => [img.getAttribute("src"), img.getBoundingClientRect().width])"""
+
+
+def small_svg_text(site: Path, images: list[list[object]]) -> list[str]:
+    """Text in each SVG image drawn below 12 CSS px: its font size times the image's scale."""
+    small = []
+    for src, drawn in images:
+        text = (site / str(src)).read_text(encoding="utf-8")
+        width = re.search(r'<svg[^>]*\swidth="([\d.]+)', text)
+        if width is None or not float(str(drawn)):
+            continue
+        scale = float(str(drawn)) / float(width.group(1))
+        for size in re.findall(r'font-size="([\d.]+)"', text):
+            if float(size) * scale < 12:
+                small.append(f"{src}: {float(size) * scale:.1f} px")
+    return small
+
+
 @dataclass
 class PageVerdict:
     console_errors: list[str] = field(default_factory=list)
@@ -38,6 +60,10 @@ class PageVerdict:
     outside_requests: list[str] = field(default_factory=list)
     violations: list[str] = field(default_factory=list)
     images: int = 0
+    scroll_width: int = 0  # the page's width as laid out: above the viewport's is sideways scroll
+    height: int = 0  # with every <details> closed, as a reader first sees it
+    text: str = ""  # the text a reader sees, every <details> opened
+    small_text: list[str] = field(default_factory=list)  # SVG text drawn below 12 CSS px
 
 
 def check_page(site: Path, screenshot: Path, *, width: int = 1280) -> PageVerdict:
@@ -62,6 +88,10 @@ def check_page(site: Path, screenshot: Path, *, width: int = 1280) -> PageVerdic
             page.on("pageerror", lambda error: verdict.console_errors.append(str(error)))
             page.on("request", on_request)
             page.goto((site / "index.html").resolve().as_uri(), wait_until="load")
+            verdict.scroll_width = page.evaluate("document.documentElement.scrollWidth")
+            verdict.height = page.evaluate("document.documentElement.scrollHeight")
+            page.evaluate("document.querySelectorAll('details').forEach(d => d.open = true)")
+            verdict.text = page.inner_text("body")
             for image in page.locator("img").all():
                 image.scroll_into_view_if_needed()
                 verdict.images += 1
@@ -70,6 +100,7 @@ def check_page(site: Path, screenshot: Path, *, width: int = 1280) -> PageVerdic
                 loaded = image.evaluate(IMAGE_LOADED)
                 if not loaded:
                     verdict.broken_images.append(str(image.get_attribute("src")))
+            verdict.small_text = small_svg_text(site, page.evaluate(SVG_IMAGES))
             options = {"runOnly": {"type": "tag", "values": ["wcag2a", "wcag2aa"]}}
             results = Axe().run(page, options=options)
             verdict.violations = [

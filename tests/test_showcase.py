@@ -17,7 +17,7 @@ from pathlib import Path
 import pytest
 from PIL import Image
 
-from scaffolder.errors import EXIT_SHOWCASE_STALE, ShowcaseError
+from scaffolder.errors import EXIT_SHOWCASE_STALE
 from scaffolder.showcase import card, readme, showcase
 from scaffolder.store import TemplateStore
 from tests.conftest import Cli
@@ -65,21 +65,27 @@ def test_region_and_page_hold_the_evidence_numbers_with_their_provenance(project
     assert "site/index.html" in report.written
 
     region = region_text(project)
-    assert f"**{AUC:.3f}**" in region
+    assert f"| ROC AUC (held out) | **{AUC:.3f}** |" in region
     assert f"**{P99}\u2009ms**" in region
-    assert "evidence/metrics.json, test.roc_auc; made by make evidence at commit" in region
-    assert "evidence/latency.csv, row single, column p99_ms" in region
-    # The stamp's commit is the one the evidence was made at, before it was committed.
-    stamp_commit = json.loads((project / "evidence" / "provenance.json").read_text())["items"]
-    assert {s["commit"][:7] for s in stamp_commit.values()} == {
-        git(project, "rev-parse", "--short=7", "HEAD~1").strip()
-    }
-    assert head not in region
-    assert "2 of 3 claims within tolerance (published 1/1, certified 1/1, regression 0/1)" in region
-    assert "```mermaid\nflowchart LR" in region
-    assert "- **Evaluation without leakage**" in region
+    assert "[`metrics.json`](evidence/metrics.json)" in region
+    assert "- **Evaluation without leakage**: [`evidence/metrics.json`]" in region
+    assert "| **2/3** | \u2013 | 1 outside |" in region  # the claims tile, judged
+    assert "```mermaid" not in region  # the diagram is drawn on the page
+    assert len(region.strip("\n").splitlines()) <= 40
+    assert not [line for line in region.splitlines() if line.startswith("## ")]
 
     page = (project / "site" / "index.html").read_text()
+    # The stamp's commit is the one the evidence was made at, before it was committed.
+    stamp_commit = json.loads((project / "evidence" / "provenance.json").read_text())["items"]
+    made_at = {s["commit"][:7] for s in stamp_commit.values()}
+    assert made_at == {git(project, "rev-parse", "--short=7", "HEAD~1").strip()}
+    assert head not in page
+    assert (
+        f"evidence/metrics.json, test.roc_auc; made by make evidence at commit {made_at.pop()}"
+        in page
+    )
+    assert "evidence/latency.csv, row single, column p99_ms" in page
+    assert "2 of 3 claims within tolerance (published 1/1, certified 1/1, regression 0/1)" in page
     assert f"{AUC:.3f}" in page
     assert "17.25\u2009ms" in page
     assert "Über Loan Lab — 2" in page
@@ -88,8 +94,72 @@ def test_region_and_page_hold_the_evidence_numbers_with_their_provenance(project
     assert (project / "site" / "evidence" / "roc.png").read_bytes() == (
         project / "evidence" / "roc.png"
     ).read_bytes()
+    svg = (project / "site" / "evidence" / "lineage.svg").read_text()
+    assert svg.count("<rect") == 3
+    assert ">features</text>" in svg
+    assert 'src="evidence/lineage.svg"' in page
+    assert "scaffold showcase" not in page  # the author's page, not the tool's
     assert "http://" not in page
-    assert "https://" not in page
+    assert "https://" not in page  # no GitHub user given: no link anywhere
+
+
+def test_the_page_tells_one_story_for_people_in_order(project: Path) -> None:
+    showcase(project)
+    page = (project / "site" / "index.html").read_text()
+    story = [
+        "The model ranks held-out loans at ROC AUC 0.812, the data allowing 0.820.",
+        ">0.812<",
+        "at the data&#39;s ceiling",
+        "target ≤ 20\u2009ms",
+        ">met<",
+        'id="approach"',
+        'id="results"',
+        'id="architecture"',
+        "Synthetic, 1,200 loan applications",
+        'id="limitations"',
+        "What I would do next",
+        "Score a second lender&#39;s book with the same contract.",
+        'id="run"',
+        'id="skills"',
+    ]
+    at = [page.find(text) for text in story]
+    assert -1 not in at, [t for t, i in zip(story, at, strict=True) if i < 0]
+    assert at == sorted(at)
+    # tables for people: labels, formats, yes/no; never a dump of the file
+    assert ">Calibrated<" in page
+    assert ">yes<" in page
+    for raw in ("by_city", "margin_high_eur_month", "True", "False", "e-13", "roc_auc<"):
+        assert raw not in page.replace("test.roc_auc;", ""), raw
+    region = region_text(project)
+    assert "| p99 latency, single | **17.25\u2009ms** | target ≤ 20\u2009ms | met |" in region
+    assert "**The data.** Synthetic, 1,200 loan applications" in region
+
+
+def test_the_author_signs_the_page_and_the_card_with_absolute_preview_urls(
+    project: Path,
+) -> None:
+    answers = project / ".copier-answers.yml"
+    answers.write_text(
+        answers.read_text().replace("github_user: your-github-user", "github_user: zoe-m")
+        + "linkedin: zoe-muller\n"
+    )
+    answers.write_text(
+        answers.read_text().replace("author_name: Test Author", "author_name: Zoë M")
+    )
+    before = card.render_card("Über Loan Lab — 2", "ml-engineer", [])[0]
+    showcase(project)
+    page = (project / "site" / "index.html").read_text()
+    assert 'By <a href="https://github.com/zoe-m">Zoë M</a>' in page
+    assert '<a href="https://github.com/zoe-m/lab">source on GitHub</a>' in page
+    assert '<a href="https://www.linkedin.com/in/zoe-muller">LinkedIn</a>' in page
+    assert '<meta property="og:image" content="https://zoe-m.github.io/lab/card.png">' in page
+    assert '<meta name="twitter:image" content="https://zoe-m.github.io/lab/card.png">' in page
+    assert '<meta name="twitter:card" content="summary_large_image">' in page
+    assert '<meta property="og:title" content="Über Loan Lab — 2">' in page
+    assert "scaffold" not in page.split("<footer>")[1]
+    assert (project / "site" / "card.png").read_bytes() != before  # the byline is drawn
+    region = region_text(project)
+    assert "[showcase page](https://zoe-m.github.io/lab/)" in region
 
 
 def test_a_second_run_changes_zero_bytes_and_text_outside_the_region_is_kept(
@@ -144,7 +214,9 @@ def test_check_passes_when_fresh_and_names_each_stale_case(project: Path, cli: C
     (project / "evidence" / "metrics.json").write_text('{"test": {"roc_auc": 0.99}}\n')
     result = cli("showcase", str(project), "--check")
     assert result.code == EXIT_SHOWCASE_STALE
-    assert "evidence/metrics.json changed after make evidence made it (edited by hand?)" in result.err
+    assert (
+        "evidence/metrics.json changed after make evidence made it (edited by hand?)" in result.err
+    )
     git(project, "checkout", "--", "evidence")
 
     # A number typed into the region by hand.
@@ -183,9 +255,7 @@ def test_check_fails_on_evidence_made_at_another_commit(project: Path, cli: Cli)
     assert "which is not in this branch's history" in result.err
 
 
-def test_stale_evidence_is_refused_with_exit_7_and_nothing_written(
-    project: Path, cli: Cli
-) -> None:
+def test_stale_evidence_is_refused_with_exit_7_and_nothing_written(project: Path, cli: Cli) -> None:
     (project / "src" / "lab" / "model.py").write_text("MODEL = 3\n")
     before = tree_hashes(project)
     result = cli("showcase", str(project))
@@ -229,9 +299,10 @@ def test_evidence_made_from_uncommitted_changes_is_marked_and_fails_check(
     result = cli("showcase", str(project))
     assert result.code == 0, result.err
     assert result.err.count("made from uncommitted changes (configs/train.toml)") == 1
-    assert "Made from uncommitted changes: evidence/metrics.json, evidence/claims.csv" in (
-        project / "site" / "index.html"
-    ).read_text()
+    assert (
+        "Made from uncommitted changes: evidence/metrics.json, evidence/claims.csv"
+        in (project / "site" / "index.html").read_text()
+    )
     check = cli("showcase", str(project), "--check")
     assert check.code == 7
     git(project, "add", "--all")
@@ -322,7 +393,7 @@ def test_a_file_deleted_from_a_source_folder_makes_its_evidence_stale(
             lambda p: (p / "showcase.yml").write_text(
                 (p / "showcase.yml").read_text().replace("key: test.roc_auc", "key: test.nope")
             ),
-            "error: evidence/metrics.json has no key 'test.nope' (headline 'ROC AUC (held out)')",
+            "error: evidence/metrics.json has no key 'test.nope' (`values:` 'auc')",
         ),
         (
             lambda p: (p / "showcase.yml").write_text(
@@ -439,9 +510,9 @@ def test_two_regions_or_an_end_before_the_start_are_refused(project: Path, cli: 
     original = readme_path.read_text()
     for broken in (
         original + f"\n{readme.START}\n{readme.END}\n",
-        original.replace(readme.START, "@@").replace(readme.END, readme.START).replace(
-            "@@", readme.END
-        ),
+        original.replace(readme.START, "@@")
+        .replace(readme.END, readme.START)
+        .replace("@@", readme.END),
     ):
         readme_path.write_text(broken)
         result = cli("showcase", str(project))

@@ -21,6 +21,11 @@ def test_page_opened_from_disk_is_clean_accessible_and_self_contained(
         assert verdict.console_errors == []
         assert verdict.outside_requests == []
         assert verdict.broken_images == []
-        assert verdict.images == 1
+        assert verdict.images == 2  # the ROC figure and the drawn lineage diagram
+        assert verdict.scroll_width == width  # no sideways scroll, even on a phone
+        assert verdict.small_text == []
+        assert verdict.height < 12_000
+        for raw in ("True", "False", "by_city", "flowchart LR", "<!--"):
+            assert raw not in verdict.text
         assert verdict.violations == []
         assert shot.stat().st_size > 10_000

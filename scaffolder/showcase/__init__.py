@@ -82,18 +82,22 @@ def showcase(path: Path, *, check: bool = False, allow_stale: bool = False) -> R
             refused=True,
             stale_allowed=all(p.kind == STALE for p in blocking),
         )
-    marks = {item_id: p.kind for p in found for item_id in p.ids}
-    try:
-        built = build(manifest, evidence, answers, marks=marks)
-    except ShowcaseStaleError as exc:  # a headline or finding reads a key the file lacks
-        if check:
-            return Report(project=project, problems=[*texts, exc.message], check=True)
-        raise
     readme_path = project / README
     if not readme_path.is_file():
         raise ShowcaseError(f"no {README} in {project}; restore it (git checkout -- {README})")
     text = readme_path.read_text(encoding="utf-8")
     region = readme.find(text)
+    # --check compares with what a run on fresh evidence writes: marks would only say again
+    # what the evidence problems above already say.
+    marks = {} if check else {item_id: p.kind for p in found for item_id in p.ids}
+    try:
+        built = build(
+            manifest, evidence, answers, marks=marks, readme_headings=region.headings_outside
+        )
+    except ShowcaseStaleError as exc:  # a headline or finding reads a key the file lacks
+        if check:
+            return Report(project=project, problems=[*texts, exc.message], check=True)
+        raise
 
     problems = [*texts, *built.warnings]
     if region.edited_by_hand:

@@ -20,7 +20,9 @@ from types import ModuleType
 from typing import Any
 
 from scaffolder.errors import ShowcaseError, ShowcaseStaleError
-from scaffolder.showcase.manifest import CLAIM_KINDS, Headline, Item, Manifest
+from scaffolder.showcase.manifest import CLAIM_KINDS, Headline, Item, Manifest, Ref
+from scaffolder.showcase.values import FormatError, formatted
+from scaffolder.showcase.values import number as as_number
 from scaffolder.store import TemplateStore
 
 CLAIM_COLUMNS = ("claim", "kind", "published", "reproduced", "tolerance", "status")
@@ -57,6 +59,7 @@ class Number:
     item: Item
     address: str  # the key or the cell it was read from
     stamp: Stamp | None
+    value: float | None = None  # the number itself, to judge against a target
 
 
 def _stamp_module() -> ModuleType:
@@ -155,36 +158,35 @@ class Evidence:
         self._cache[item.id] = value
         return value
 
-    def number(self, headline: Headline) -> Number:
-        item = self.manifest.items[headline.evidence]
+    def raw(self, ref: Ref, what: str) -> tuple[Any, str]:
+        """The value ``ref`` points at, and its address (the key or the cell) for provenance."""
+        item = self.manifest.items[ref.evidence]
         content = self.read(item)
         if item.kind == "metrics":
-            value: Any = content
-            for part in headline.key.split("."):
-                if not isinstance(value, dict) or part not in value:
-                    raise ShowcaseStaleError(
-                        f"{item.path} has no key {headline.key!r} (headline "
-                        f"{headline.label!r}); run make evidence or fix showcase.yml"
-                    )
-                value = value[part]
-            address = headline.key
-        elif item.kind == "claims":
-            value = claim_counts(content).get(headline.key)
+            return lookup(content, ref.key, item, what), ref.key
+        if item.kind == "claims":
+            value = claim_counts(content).get(ref.key)
             if value is None:
                 raise ShowcaseError(
-                    f"headline {headline.label!r} asks claims for {headline.key!r}; "
-                    "use ratio, passed, failed, total, or ratio.<kind>, passed.<kind>, total.<kind>"
+                    f"{what} asks claims for {ref.key!r}; use ratio, passed, failed, total, "
+                    "or ratio.<kind>, passed.<kind>, total.<kind>"
                 )
-            address = headline.key
-        else:
-            value = cell(content, headline.row, headline.column, item.path)
-            address = f"row {headline.row}, column {headline.column}"
+            return value, ref.key
+        value = cell(content, ref.row, ref.column, item.path)
+        return value, f"row {ref.row}, column {ref.column}"
+
+    def number(self, headline: Headline | Ref, label: str = "", what: str = "") -> Number:
+        ref = headline
+        label = headline.label if isinstance(headline, Headline) else label
+        item = self.manifest.items[ref.evidence]
+        value, address = self.raw(ref, what or f"headline {label!r}")
         return Number(
-            label=headline.label,
-            text=_format(value, headline, item),
+            label=label,
+            text=_format(value, ref, label, item),
             item=item,
             address=address,
             stamp=self.stamps.get(item.id),
+            value=as_number(value),
         )
 
     def problems(self) -> list[Problem]:
@@ -415,24 +417,30 @@ def cell(table: Table, row: str, column: str, where: str) -> str:
     raise ShowcaseError(f"{where} has no row {row!r}; fix showcase.yml or run make evidence")
 
 
-def _format(value: Any, headline: Headline, item: Item) -> str:
-    if isinstance(value, bool) or value is None or isinstance(value, (dict, list)):
+def lookup(content: Any, key: str, item: Item, what: str) -> Any:
+    """The value at dotted ``key`` of a metrics mapping."""
+    value: Any = content
+    for part in key.split("."):
+        if not isinstance(value, dict) or part not in value:
+            raise ShowcaseStaleError(
+                f"{item.path} has no key {key!r} ({what}); run make {item.make} or fix showcase.yml"
+            )
+        value = value[part]
+    return value
+
+
+def _format(value: Any, ref: Ref, label: str, item: Item) -> str:
+    if value is None or isinstance(value, (dict, list)):
         raise ShowcaseError(
-            f"{item.path}: {headline.label!r} reads {value!r}, which is not a number or text; "
+            f"{item.path}: {label!r} reads {value!r}, which is not a number or text; "
             "fix showcase.yml"
         )
-    if headline.format:
-        try:
-            number = float(value) if isinstance(value, str) else value
-            text = format(number, headline.format)
-        except ValueError as exc:
-            raise ShowcaseError(
-                f"{item.path}: {headline.label!r} cannot format {value!r} as "
-                f"{headline.format!r}; fix showcase.yml"
-            ) from exc
-    else:
-        text = str(value)
-    return f"{text}\u2009{headline.unit}" if headline.unit else text
+    try:
+        return formatted(value, ref.format, ref.unit)
+    except FormatError as exc:
+        raise ShowcaseError(
+            f"{item.path}: {label!r} cannot format {value!r} as {ref.format!r}; fix showcase.yml"
+        ) from exc
 
 
 @cache

@@ -31,6 +31,18 @@ _SUFFIXES = {
 
 
 @dataclass(frozen=True)
+class Field:
+    """One value shown to a reader: where it is read (a metrics key, or a table column) and how
+    it is written (label, unit, Python format spec or ``yes/no``)."""
+
+    key: str = ""
+    column: str = ""
+    label: str = ""
+    unit: str = ""
+    format: str = ""
+
+
+@dataclass(frozen=True)
 class Item:
     id: str
     kind: str
@@ -39,17 +51,35 @@ class Item:
     make: str
     sources: tuple[str, ...]
     caption: str = ""
+    show: tuple[Field, ...] = ()  # metrics: the keys shown; table: the columns shown
 
 
 @dataclass(frozen=True)
-class Headline:
-    label: str
+class Ref:
+    """A number read from evidence: a metrics or claims key, or a table's row and column."""
+
     evidence: str
     key: str = ""
     row: str = ""
     column: str = ""
     format: str = ""
     unit: str = ""
+
+
+@dataclass(frozen=True)
+class Headline(Ref):
+    """A headline tile: the number it reads (a :class:`Ref`), its label and its judgement."""
+
+    label: str = ""
+    # Judgement: a target (met / not met), a baseline (better or not), a ceiling the data
+    # allows (at it or below); each a literal number or a Ref into the evidence.
+    target: float | Ref | None = None
+    baseline: float | Ref | None = None
+    ceiling: float | Ref | None = None
+    better: str = "higher"  # or "lower"
+    within: float = 0.0  # how close to the ceiling counts as at it
+    compare: str = ""  # what the baseline is, in words ("approving everyone")
+    note: str = ""  # how it was measured ("make bench, median of 5 runs")
 
 
 @dataclass(frozen=True)
@@ -69,6 +99,12 @@ class Manifest:
     skills: tuple[Skill, ...]
     architecture: str | None = None
     run: tuple[str, ...] = field(default_factory=tuple)
+    finding: str = ""  # one sentence with {name} placeholders filled from `values:`
+    values: dict[str, Ref] = field(default_factory=dict)
+    approach: str = ""
+    data: str = ""
+    limitations: tuple[str, ...] = ()
+    next: tuple[str, ...] = ()  # the author's "What I would do next", kept across runs
 
     @property
     def path(self) -> Path:
@@ -137,7 +173,9 @@ def load(root: Path) -> Manifest:
         if not isinstance(make, str) or not re.fullmatch(r"[A-Za-z0-9_.-]+", make):
             raise _fail(where, "needs `make:` naming one make target")
         caption = _text(raw, "caption", where, required=kind == "figure")
+        show = tuple(_field(f, where, kind) for f in _list(raw, "show"))
         items[item_id] = Item(
+            show=show,
             id=item_id,
             kind=kind,
             title=_text(raw, "title", where),
@@ -158,7 +196,32 @@ def load(root: Path) -> Manifest:
     run = _list(data, "run")
     if not all(isinstance(c, str) for c in run):
         raise _fail("`run:`", "must be a list of commands")
+    raw_values = data.get("values", {})
+    if not isinstance(raw_values, dict):
+        raise _fail("`values:`", "must be a mapping of name -> number")
+    values = {str(k): _ref(v, f"value {k!r}", items) for k, v in raw_values.items()}
+    finding = _text(data, "finding", "the file", required=False)
+    texts = [("`finding:`", finding), ("`data:`", str(data.get("data", "")))]
+    texts += [("`approach:`", str(data.get("approach", "")))]
+    texts += [(f"evidence item {i.id!r}", i.caption) for i in items.values()]
+    texts += [(f"headline {h.label!r}", f"{h.label} {h.note}") for h in headline]
+    for where, text in texts:
+        for name in re.findall(r"\{([^{}]*)\}", text):
+            if name not in values:
+                raise _fail(where, f"uses {{{name}}}, which `values:` does not define")
+    lists = {}
+    for key in ("limitations", "next"):
+        entries = _list(data, key)
+        if not all(isinstance(e, str) and e.strip() for e in entries):
+            raise _fail(f"`{key}:`", "must be a list of sentences")
+        lists[key] = tuple(" ".join(e.split()) for e in entries)
     return Manifest(
+        finding=finding,
+        values=values,
+        approach=_text(data, "approach", "the file", required=False),
+        data=_text(data, "data", "the file", required=False),
+        limitations=lists["limitations"],
+        next=lists["next"],
         root=root,
         problem=_text(data, "problem", "the file"),
         provenance=_repo_path(data.get("provenance", DEFAULT_PROVENANCE), "`provenance:`"),
@@ -192,7 +255,68 @@ def _headline(raw: Any, index: int, items: dict[str, Item]) -> Headline:
         raise _fail(where, "reads a table, so it needs `row:` and `column:`")
     if kind not in ("metrics", "claims", "table"):
         raise _fail(where, f"reads a {kind}, which holds no numbers")
-    return Headline(label=_text(raw, "label", where), evidence=evidence, **values)
+    better = str(raw.get("better", "higher"))
+    if better not in ("higher", "lower"):
+        raise _fail(where, "has `better:` other than higher or lower")
+    judged = {k: _bound(raw.get(k), f"{where} `{k}:`", items) for k in JUDGEMENTS}
+    try:
+        within = float(raw.get("within", 0))
+    except (TypeError, ValueError):
+        raise _fail(where, "needs `within:` as a number") from None
+    return Headline(
+        label=_text(raw, "label", where),
+        evidence=evidence,
+        better=better,
+        within=within,
+        compare=_text(raw, "compare", where, required=False),
+        note=_text(raw, "note", where, required=False),
+        target=judged["target"],
+        baseline=judged["baseline"],
+        ceiling=judged["ceiling"],
+        **values,
+    )
+
+
+JUDGEMENTS = ("target", "baseline", "ceiling")
+
+
+def _bound(raw: Any, where: str, items: dict[str, Item]) -> float | Ref | None:
+    if raw is None:
+        return None
+    if isinstance(raw, (int, float)) and not isinstance(raw, bool):
+        return float(raw)
+    return _ref(raw, where, items)
+
+
+def _ref(raw: Any, where: str, items: dict[str, Item]) -> Ref:
+    if not isinstance(raw, dict):
+        raise _fail(where, "must be a number or a mapping naming `evidence:` and `key:`")
+    evidence = raw.get("evidence")
+    if evidence not in items:
+        raise _fail(where, f"names evidence {evidence!r}, which is not an evidence item")
+    values = {k: str(raw.get(k, "")) for k in ("key", "row", "column", "format", "unit")}
+    kind = items[evidence].kind
+    if kind in ("metrics", "claims") and not values["key"]:
+        raise _fail(where, f"reads a {kind} file, so it needs `key:`")
+    if kind == "table" and not (values["row"] and values["column"]):
+        raise _fail(where, "reads a table, so it needs `row:` and `column:`")
+    if kind not in ("metrics", "claims", "table"):
+        raise _fail(where, f"reads a {kind}, which holds no numbers")
+    return Ref(evidence=evidence, **values)
+
+
+def _field(raw: Any, where: str, kind: str) -> Field:
+    if kind not in ("metrics", "table", "claims"):
+        raise _fail(where, f"is a {kind}; only metrics and tables take `show:`")
+    if isinstance(raw, str):
+        raw = {"key" if kind == "metrics" else "column": raw}
+    if not isinstance(raw, dict):
+        raise _fail(where, "has a `show:` entry that is neither a name nor a mapping")
+    values = {k: str(raw.get(k, "")) for k in ("key", "column", "label", "unit", "format")}
+    if not (values["key"] if kind == "metrics" else values["column"]):
+        name = "key" if kind == "metrics" else "column"
+        raise _fail(where, f"has a `show:` entry without `{name}:`")
+    return Field(**values)
 
 
 def _skill(raw: Any, index: int) -> Skill:

@@ -41,6 +41,19 @@ class Region:
         return "".join(self.lines[: self.start + 1] + body + self.lines[self.end :])
 
     @property
+    def headings_outside(self) -> tuple[str, ...]:
+        """The author's own second-level headings (outside the region and any code fence)."""
+        found = []
+        fenced = False
+        for number, line in enumerate(self.lines):
+            if line.lstrip().startswith(("```", "~~~")):
+                fenced = not fenced
+            inside = self.start <= number <= self.end
+            if not fenced and not inside and line.startswith("## "):
+                found.append(line[3:].strip().strip("#").strip())
+        return tuple(found)
+
+    @property
     def edited_by_hand(self) -> bool:
         """True when the region's text is not what its checksum line says was written."""
         body = self.body
