@@ -65,7 +65,8 @@ PLAUSIBILITY_FIELDS: tuple[str, ...] = ("annual_income", "loan_amount", "debt_to
 # The rule in words, for the OpenAPI document: a client built from the spec learns it there.
 PLAUSIBILITY_RULE = (
     "Cross-field rule: an application whose loan_amount is under"
-    f" {MIN_LOAN_TO_INCOME * 100:.0f}% of annual_income while debt_to_income is {MIN_DEBT_TO_INCOME_CHECKED:g} or more is refused"
+    f" {MIN_LOAN_TO_INCOME * 100:.0f}% of annual_income while debt_to_income is"
+    f" {MIN_DEBT_TO_INCOME_CHECKED:g} or more is refused"
     f" with a 422 of type '{IMPLAUSIBLE}' naming annual_income, loan_amount and debt_to_income"
     " (the signature of an income keyed with an extra zero), although each field is in range."
 )
