@@ -39,7 +39,8 @@ ROLE_MODULES = frozenset(
         "httpx", "hypothesis", "jsonschema", "lifelines", "matplotlib", "mlflow", "mypy",
         "numpy", "pandas", "playwright", "pre_commit", "prometheus_client", "pyarrow",
         "pydantic", "pydantic_core", "pyspark", "pytest", "ruff", "schemathesis", "scipy",
-        "sklearn", "skops", "statsmodels", "streamlit", "threadpoolctl", "uvicorn", "yaml",
+        "sklearn", "skops", "starlette", "statsmodels", "streamlit", "threadpoolctl", "uvicorn",
+        "yaml",
     }
 )  # fmt: skip
 _BIDI_CONTROLS = set("\u200e\u200f\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069")

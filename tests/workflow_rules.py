@@ -119,10 +119,13 @@ def dependabot_schema_check(*files: Path) -> subprocess.CompletedProcess[str]:
 def dependabot_problems(path: Path) -> list[str]:
     """Grouped weekly updates for uv and github-actions at the repository root."""
     config = yaml.safe_load(path.read_text())
-    by_ecosystem = {u["package-ecosystem"]: u for u in config["updates"]}
     found = []
     for ecosystem in ("uv", "github-actions"):
-        update = by_ecosystem.get(ecosystem)
+        # The root's entry, when there is one (a tool folder may have an entry of its own).
+        entries = [u for u in config["updates"] if u["package-ecosystem"] == ecosystem]
+        update = next((u for u in entries if u.get("directory") == "/"), None) or next(
+            iter(entries), None
+        )
         if update is None:
             found.append(f"{path}: no {ecosystem} updates")
             continue
