@@ -54,6 +54,8 @@ def sh(*args: str, cwd: Path) -> str:
 
 
 SetUp = Callable[[str, str], Path]
+# Where a set-up project's commit is kept (not a branch or a tag: a clone does not copy it).
+SET_UP_REF = "refs/tests/set-up"
 
 
 def make_set_up(tmp_path_factory: pytest.TempPathFactory, store: TemplateStore) -> SetUp:
@@ -70,6 +72,11 @@ def make_set_up(tmp_path_factory: pytest.TempPathFactory, store: TemplateStore) 
             project = tmp_path_factory.mktemp(f"{role}-{variant}") / f"my-{role}-portfolio"
             generate(project, role=role, data=answers, store=store)
             sh("make", "setup", cwd=project)
+            # As `scaffold new --setup` leaves it: the lock committed, so evidence made now is
+            # not marked as made from uncommitted changes.
+            sh("git", "add", "uv.lock", cwd=project)
+            sh("git", "commit", "-qm", "Lock the environment: uv.lock from make setup", cwd=project)
+            sh("git", "update-ref", SET_UP_REF, "HEAD", cwd=project)
             made[role, variant] = project
         return made[role, variant]
 
@@ -77,8 +84,7 @@ def make_set_up(tmp_path_factory: pytest.TempPathFactory, store: TemplateStore) 
 
 
 def restore(project: Path) -> None:
-    """Back to the first commit, whatever a test committed on top; uv.lock (from make setup) and
-    ignored files stay."""
-    first = sh("git", "rev-list", "--max-parents=0", "HEAD", cwd=project).strip()
-    sh("git", "reset", "-q", "--hard", first, cwd=project)
-    sh("git", "clean", "-fdq", "-e", "uv.lock", cwd=project)
+    """Back to the set-up commit (uv.lock committed), whatever a test committed on top;
+    ignored files (the environment) stay."""
+    sh("git", "reset", "-q", "--hard", SET_UP_REF, cwd=project)
+    sh("git", "clean", "-fdq", cwd=project)

@@ -553,3 +553,56 @@ def test_region_survives_a_hand_edit_outside_it_through_git_merge(project: Path)
     assert merged.returncode == 0, merged.stdout
     assert "Results are measured, never typed." in merged.stdout
     assert f"**{AUC:.3f}**" in merged.stdout
+
+
+def test_a_target_is_not_judged_where_the_evidence_says_it_does_not_apply(
+    project: Path, cli: Cli
+) -> None:
+    """`judged:` reads a boolean (a run smaller than the size the goal names): false gives
+    "not judged" beside the target, true the verdict as usual; anything else is refused."""
+    manifest = project / "showcase.yml"
+    manifest.write_text(
+        manifest.read_text().replace(
+            "    note: measured by make evidence on this machine\n",
+            "    judged: {evidence: metrics, key: test.at_scale}\n"
+            "    note: measured by make evidence on this machine\n",
+        )
+    )
+    metrics = project / "evidence" / "metrics.json"
+    for at_scale, verdict in ((False, "not judged"), (True, "met"), ("yes", None)):
+        data = json.loads(metrics.read_text())
+        data["test"]["at_scale"] = at_scale
+        metrics.write_text(json.dumps(data, indent=2) + "\n")
+        git(project, "add", "--all")
+        git(project, "commit", "--quiet", "-m", f"at scale: {at_scale}")
+        stamp(project)
+        result = cli("showcase", str(project))
+        if verdict is None:
+            assert result.code == 1
+            assert result.err == (
+                "error: headline 'p99 latency, single' `judged:` reads 'yes', not true or "
+                "false; fix showcase.yml\n"
+            )
+            continue
+        assert result.code == 0, result.err
+        row = next(line for line in region_text(project).splitlines() if "p99 latency" in line)
+        assert f"| target ≤ 20\u2009ms | {verdict} |" in row
+        page = (project / "site" / "index.html").read_text()
+        assert f'<span class="verdict {"plain" if at_scale is False else "good"}">{verdict}<' in (
+            page
+        )
+
+
+def test_judged_without_a_target_is_refused(project: Path, cli: Cli) -> None:
+    manifest = project / "showcase.yml"
+    manifest.write_text(
+        manifest.read_text().replace(
+            "    within: 0.01\n", "    within: 0.01\n    judged: {evidence: metrics, key: rows}\n"
+        )
+    )
+    result = cli("showcase", str(project))
+    assert result.code == 1
+    assert result.err == (
+        "error: showcase.yml: headline 1 has `judged:` without a `target:` for it to apply to; "
+        "fix it (the format is in docs/showcase.md)\n"
+    )

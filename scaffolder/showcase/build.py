@@ -171,10 +171,21 @@ def judge(headline: Headline, evidence: Evidence, marks: dict[str, str]) -> Tile
             return other.value, other.text
         return raw, formatted(raw, headline.format, headline.unit)
 
+    applies = True
+    if headline.judged is not None:
+        gate, _ = evidence.raw(headline.judged, f"headline {headline.label!r} `judged:`")
+        if not isinstance(gate, bool):
+            raise ShowcaseError(
+                f"headline {headline.label!r} `judged:` reads {gate!r}, not true or false; "
+                "fix showcase.yml"
+            )
+        applies = gate
     if headline.target is not None:
         target, text = bound(headline.target)
         against.append(f"target {'≥' if higher else '≤'} {text}")
-        if value is not None and target is not None:
+        if not applies:
+            verdicts.append("not judged")
+        elif value is not None and target is not None:
             good = value >= target if higher else value <= target
             verdicts.append("met" if good else "not met")
     if headline.baseline is not None:

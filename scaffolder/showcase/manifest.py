@@ -78,6 +78,9 @@ class Headline(Ref):
     ceiling: float | Ref | None = None
     better: str = "higher"  # or "lower"
     within: float = 0.0  # how close to the ceiling counts as at it
+    # A boolean in the evidence saying whether the target applies to this measurement (a run
+    # smaller than the size the goal names): false gives the verdict "not judged".
+    judged: Ref | None = None
     compare: str = ""  # what the baseline is, in words ("approving everyone")
     note: str = ""  # how it was measured ("make bench, median of 5 runs")
 
@@ -259,6 +262,10 @@ def _headline(raw: Any, index: int, items: dict[str, Item]) -> Headline:
     if better not in ("higher", "lower"):
         raise _fail(where, "has `better:` other than higher or lower")
     judged = {k: _bound(raw.get(k), f"{where} `{k}:`", items) for k in JUDGEMENTS}
+    gate = raw.get("judged")
+    judged_by = None if gate is None else _ref(gate, f"{where} `judged:`", items)
+    if judged_by is not None and judged["target"] is None:
+        raise _fail(where, "has `judged:` without a `target:` for it to apply to")
     try:
         within = float(raw.get("within", 0))
     except (TypeError, ValueError):
@@ -273,6 +280,7 @@ def _headline(raw: Any, index: int, items: dict[str, Item]) -> Headline:
         target=judged["target"],
         baseline=judged["baseline"],
         ceiling=judged["ceiling"],
+        judged=judged_by,
         **values,
     )
 

@@ -110,6 +110,10 @@ def numbers(
             f"{math.exp(fin_coef):.3f} (95% CI {math.exp(fin_coef - _Z95 * fin_se):.3f} "
             f"to {math.exp(fin_coef + _Z95 * fin_se):.3f})"
         ),
+        # The same three numbers apart, for a table or a page that shows them side by side.
+        "RossiHazardRatioFinPoint": f"{math.exp(fin_coef):.3f}",
+        "RossiHazardRatioFinLow": f"{math.exp(fin_coef - _Z95 * fin_se):.3f}",
+        "RossiHazardRatioFinHigh": f"{math.exp(fin_coef + _Z95 * fin_se):.3f}",
         "RossiLikelihoodRatio": _fixed(rossi["likelihood_ratio"], 2),
         "RossiCovariates": str(len(rossi["covariates"])),
         "BootstrapSeeds": str(len(mortality["bootstrap"]["seeds"])),
