@@ -35,6 +35,7 @@ CONTRACT = {
     ".github/dependabot.yml",
     ".github/workflows/ci.yml",
     ".github/workflows/pages.yml",
+    ".github/workflows/template-update.yml",
     ".gitignore",
     ".pre-commit-config.yaml",
     "LICENSE",
