@@ -22,7 +22,7 @@ from pathlib import Path
 from typing import Any
 
 from scaffolder import gitrepo, transaction
-from scaffolder.engines import Origin, TemplateEngine, get_engine
+from scaffolder.engines import Origin, RenderRequest, TemplateEngine, get_engine
 from scaffolder.errors import (
     InvalidAnswersError,
     SourceError,
@@ -87,10 +87,8 @@ def new_from_template(
         label = f"{name} template {source.name} {version.ref}".rstrip()
         if pretend:
             with tempfile.TemporaryDirectory(prefix="scaffold-pretend-") as scratch:
-                rendered = chosen.render(
-                    folder, Path(scratch), origin=origin, data=answers,
-                    interactive=interactive, hooks=False, extensions=trust,
-                )  # fmt: skip
+                request = RenderRequest(origin, answers, interactive, extensions=trust)
+                rendered = chosen.render(folder, Path(scratch), request)
                 listed = sorted(files(rendered.project))
             return Generated(dest, label, rendered.answers, files=listed, pretend=True, notes=notes)
         record = TemplateRecord(
@@ -119,10 +117,8 @@ def _new_staged(
     with transaction.new_project(dest) as stage:
         out = stage.folder / "render"
         out.mkdir()
-        rendered = engine.render(
-            folder, out, origin=origin, data=answers, interactive=interactive,
-            hooks=trust, extensions=trust,
-        )  # fmt: skip
+        request = RenderRequest(origin, answers, interactive, hooks=trust, extensions=trust)
+        rendered = engine.render(folder, out, request)
         stage.project = project = rendered.project
         notes = _written_outside(project, out, dest.parent, stage.beside | {stage.folder})
         write_record(project, record.moved_to(record.ref, record.commit, rendered.answers))
@@ -248,12 +244,8 @@ def update(
             ):
                 out = Path(tmp, name)
                 out.mkdir()
-                renders.append(
-                    engine.render(
-                        folder, out, origin=Origin(found.shown, ref), data=answers,
-                        interactive=False, hooks=False, extensions=trust,
-                    )
-                )  # fmt: skip
+                request = RenderRequest(Origin(found.shown, ref), answers, extensions=trust)
+                renders.append(engine.render(folder, out, request))
             base, theirs = renders
             moved = record.moved_to(target.ref, target.commit, theirs.answers)
             result = update_staged(

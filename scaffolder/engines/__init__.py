@@ -38,6 +38,22 @@ class Origin:
     ref: str
 
 
+@dataclass(frozen=True)
+class RenderRequest:
+    """One render: what it says it came from, the answers, and what may run.
+
+    ``interactive`` prompts for what ``data`` does not answer; ``hooks`` runs the template's
+    hooks or tasks and ``extensions`` loads its Jinja extensions (both only with trust; an
+    update's renders never run a hook).
+    """
+
+    origin: Origin
+    data: Mapping[str, Any]
+    interactive: bool = False
+    hooks: bool = False
+    extensions: bool = False
+
+
 class TemplateEngine(Protocol):
     name: EngineName
 
@@ -45,17 +61,7 @@ class TemplateEngine(Protocol):
         """The answer keys the template asks for."""
         ...
 
-    def render(
-        self,
-        template: Path,
-        out: Path,
-        *,
-        origin: Origin,
-        data: Mapping[str, Any],
-        interactive: bool,
-        hooks: bool,
-        extensions: bool,
-    ) -> Rendered:
+    def render(self, template: Path, out: Path, request: RenderRequest) -> Rendered:
         """Render ``template`` into the empty folder ``out``."""
         ...
 

@@ -4,12 +4,12 @@ from __future__ import annotations
 
 import json
 import sys
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path, PurePosixPath
 from typing import Any
 
-from scaffolder.engines import Origin, Rendered, render_message
+from scaffolder.engines import Rendered, RenderRequest, render_message
 from scaffolder.errors import ScaffolderError
 from scaffolder.sources import COOKIECUTTER_FILE, EngineName
 
@@ -21,20 +21,10 @@ class CookiecutterEngine:
         context = json.loads((template / COOKIECUTTER_FILE).read_text("utf-8"))
         return sorted(k for k in context if not str(k).startswith("_"))
 
-    def render(
-        self,
-        template: Path,
-        out: Path,
-        *,
-        origin: Origin,
-        data: Mapping[str, Any],
-        interactive: bool,
-        hooks: bool,
-        extensions: bool,
-    ) -> Rendered:
+    def render(self, template: Path, out: Path, request: RenderRequest) -> Rendered:
         with _cookiecutter_log() as said:
             try:
-                return self._render(template, out, origin, data, interactive, hooks, extensions)
+                return self._render(template, out, request)
             except ScaffolderError:
                 raise
             except Exception as exc:
@@ -53,26 +43,19 @@ class CookiecutterEngine:
                     raise ScaffolderError(_cookiecutter_message(exc)) from exc
                 raise
 
-    def _render(
-        self,
-        template: Path,
-        out: Path,
-        origin: Origin,
-        data: Mapping[str, Any],
-        interactive: bool,
-        hooks: bool,
-        extensions: bool,
-    ) -> Rendered:
+    def _render(self, template: Path, out: Path, request: RenderRequest) -> Rendered:
         from cookiecutter.generate import generate_context, generate_files
         from cookiecutter.hooks import run_pre_prompt_hook
         from cookiecutter.prompt import prompt_for_config
+
+        origin, hooks, extensions = request.origin, request.hooks, request.extensions
 
         repo = Path(run_pre_prompt_hook(str(template))) if hooks else template
         with _template_imports(repo, allowed=extensions):
             context = generate_context(
                 context_file=str(repo / COOKIECUTTER_FILE),
                 default_context={},
-                extra_context=dict(data),
+                extra_context=dict(request.data),
             )
             settings = context["cookiecutter"]
             if {"template", "templates"} & set(settings):
@@ -82,7 +65,7 @@ class CookiecutterEngine:
             if not extensions:
                 settings.pop("_extensions", None)
             context["_cookiecutter"] = {k: v for k, v in settings.items() if not k.startswith("_")}
-            settings.update(prompt_for_config(context, no_input=not interactive))
+            settings.update(prompt_for_config(context, no_input=not request.interactive))
             settings.update(
                 _template=origin.source, _output_dir=str(out), _repo_dir=origin.source,
                 _checkout=origin.ref or None,

@@ -16,7 +16,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
-from scaffolder.engines import Origin, Rendered, render_message
+from scaffolder.engines import Origin, Rendered, RenderRequest, render_message
 from scaffolder.errors import DISK_FULL_WORDS, ScaffolderError, disk_full
 from scaffolder.sources import EngineName
 from scaffolder.store import CANONICAL_URL, TemplateStore
@@ -32,17 +32,7 @@ class CopierEngine:
     def questions(self, template: Path) -> list[str]:
         return sorted(k for k in copier_settings(template) if not str(k).startswith("_"))
 
-    def render(
-        self,
-        template: Path,
-        out: Path,
-        *,
-        origin: Origin,
-        data: Mapping[str, Any],
-        interactive: bool,
-        hooks: bool,
-        extensions: bool,
-    ) -> Rendered:
+    def render(self, template: Path, out: Path, request: RenderRequest) -> Rendered:
         from copier import Settings, run_copy
 
         try:
@@ -50,11 +40,11 @@ class CopierEngine:
                 run_copy,
                 str(template),
                 out,
-                data=dict(data),
-                defaults=not interactive,
+                data=dict(request.data),
+                defaults=not request.interactive,
                 settings=Settings(),
-                unsafe=hooks or extensions,
-                skip_tasks=not hooks,
+                unsafe=request.hooks or request.extensions,
+                skip_tasks=not request.hooks,
                 quiet=True,
                 cleanup_on_error=False,  # the caller owns out
             )
@@ -80,7 +70,7 @@ class CopierEngine:
             and not str(key).startswith("_")
             and not (isinstance(questions[key], dict) and questions[key].get("secret"))
         }
-        _stamp_copier_answers(out / worker.answers_relpath, origin)
+        _stamp_copier_answers(out / worker.answers_relpath, request.origin)
         return Rendered(project=out, answers=json.loads(json.dumps(answers, default=str)))
 
 
