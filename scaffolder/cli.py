@@ -384,21 +384,25 @@ def update_pr(
             "--init", help="Write the weekly workflow that runs this (a --template project's)."
         ),
     ] = False,
+    trust: Annotated[
+        bool,
+        typer.Option("--trust", help="Let a --template project's Jinja extensions load."),
+    ] = False,
 ) -> None:
     """Open or refresh one pull request with the template update (for CI: needs gh)."""
     from scaffolder.pullrequest import update_pr as run_update_pr
     from scaffolder.pullrequest import write_workflow
 
     if init:
-        if source is not None or remote != "origin":
-            raise InvalidAnswersError("--init takes only PATH; drop --remote and --source")
+        if source is not None or remote != "origin" or trust:
+            raise InvalidAnswersError("--init takes only PATH; drop --remote, --source and --trust")
         written = write_workflow(path)
         typer.echo(
             f"Wrote {written}: commit and push it; it opens a pull request when the template "
             "has a newer version."
         )
         return
-    made = run_update_pr(path, remote=remote, source=source)
+    made = run_update_pr(path, remote=remote, source=source, trust=trust)
     _notes(made.notes)
     if made.action == "none":
         typer.echo(f"up to date: template {made.current}; no pull request needed")

@@ -74,8 +74,12 @@ def update_pr(
     branch: str = BRANCH,
     store: TemplateStore | None = None,
     source: str | None = None,
+    trust: bool = False,
 ) -> PullRequest:
-    """Open (or refresh) the pull request that brings ``path``'s project to its newest template."""
+    """Open (or refresh) the pull request that brings ``path``'s project to its newest template.
+
+    ``trust`` lets a third-party template's Jinja extensions load in the update's renders, as
+    ``scaffold update --trust`` does (its hooks and tasks never run in an update)."""
     state = status(path, store=store, source=source)
     project, current, latest = state.project, str(state.current), str(state.latest)
     if state.up_to_date:
@@ -96,7 +100,7 @@ def update_pr(
             notes=[*state.notes, note],
         )  # fmt: skip
     with transaction.staged(project) as stage:
-        result = update(stage.project, store=store, source=source)
+        result = update(stage.project, store=store, source=source, trust=trust)
         made = _commit_update(stage.tree, result, base_sha)
         pushed, held = _push(project, stage.tree, made, remote, branch, old_tip, base_sha)
     notes = [*state.notes, *result.notes, *pushed.notes]

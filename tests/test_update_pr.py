@@ -428,6 +428,55 @@ def test_a_third_party_project_gets_its_pull_request(
     assert git(remote, "show", f"{BRANCH}:new.txt") == "new in v2\n"
 
 
+def test_a_third_party_template_with_an_extension_needs_trust_for_its_pull_request(
+    cli: Cli, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The update's renders load the template's Jinja extension (code): refused without
+    --trust, as `scaffold update` refuses it, with nothing pushed; opened with it."""
+    extension = (
+        "from cookiecutter.utils import simple_filter\n\n"
+        "@simple_filter\ndef shout(value):\n    return value.upper()\n"
+    )
+    context = {
+        "project_name": "Demo",
+        "project_slug": "demo",
+        "_extensions": ["local_extensions.shout"],
+    }
+    extra = {
+        "local_extensions.py": extension,
+        "cookiecutter.json": json.dumps(context),
+        "{{cookiecutter.project_slug}}/title.txt": "{{ cookiecutter.project_name | shout }}\n",
+    }
+    template = make_template(tmp_path, "cookiecutter", extra)
+    project = tmp_path / "proj"
+    made = cli(
+        "new", str(project), "-t", str(template), "--vcs-ref", "v1.0", "--defaults", "--trust"
+    )
+    assert made.code == 0, made.err
+    remote = tmp_path / "github.git"
+    git(tmp_path, "init", "--quiet", "--bare", str(remote))
+    git(project, "remote", "add", "origin", str(remote))
+    git(project, "push", "--quiet", "origin", "main")
+    bin_dir = tmp_path / "bin"
+    bin_dir.mkdir()
+    executable(bin_dir / "gh", GH_RECORDER.format(python=sys.executable))
+    monkeypatch.setenv("PATH", f"{bin_dir}{os.pathsep}{os.environ['PATH']}")
+
+    refused = cli("update-pr", str(project))
+    assert refused.code == EXIT_ERROR
+    assert "rerun with --trust" in refused.err
+    assert "Traceback" not in refused.err
+    assert git(remote, "branch", "--list", BRANCH) == ""
+    assert not (bin_dir / "gh-prs.json").exists()
+
+    result = cli("update-pr", str(project), "--trust")
+    assert result.code == 0, result.err
+    (pr,) = json.loads((bin_dir / "gh-prs.json").read_text())
+    assert pr["title"] == "Update the template from v1.0 to v2.0"
+    assert git(remote, "show", f"{BRANCH}:title.txt") == "DEMO\n"
+    assert git(remote, "show", f"{BRANCH}:new.txt") == "new in v2\n"
+
+
 def test_what_cannot_go_is_one_line_and_pushes_nothing(
     templates: Templates, tmp_path: Path, cli: Cli, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -455,7 +504,7 @@ def test_what_cannot_go_is_one_line_and_pushes_nothing(
     mixed = cli("update-pr", "--init", "--remote", "upstream", str(github.clone))
     assert (mixed.code, mixed.err) == (
         EXIT_ERROR,
-        "error: --init takes only PATH; drop --remote and --source\n",
+        "error: --init takes only PATH; drop --remote, --source and --trust\n",
     )
     for result in (no_gh, ahead, detached, mixed):
         assert len(result.err.splitlines()) == 1
