@@ -17,7 +17,6 @@ from typing import Any
 import yaml
 
 from scaffolder import gitrepo, naming, transaction
-from scaffolder.answers import ANSWERS_FILE
 from scaffolder.answers_input import check_answers
 from scaffolder.errors import (
     DestinationError,
@@ -25,6 +24,7 @@ from scaffolder.errors import (
     InvalidNameError,
     disk_full_reported,
 )
+from scaffolder.records import ANSWERS_FILE
 from scaffolder.roles import Role, get_role, role_names
 from scaffolder.store import TemplateStore
 

@@ -425,10 +425,9 @@ def write_workflow(path: Path, *, store: TemplateStore | None = None) -> Path:
     import jinja2
     import yaml
 
-    from scaffolder.answers import find_project
-    from scaffolder.record import has_record
+    from scaffolder.records import find_project, has_record
 
-    project = find_project(Path(os.path.abspath(path.expanduser())))  # noqa: PTH100
+    project = find_project(path)
     if not has_record(project):
         raise ScaffolderError(
             f"{project} is not a project made from a third-party template (no "

@@ -3,7 +3,7 @@ template, with the built-in roles' guarantees.
 
 ``new`` renders into a staging folder beside the destination (nothing is left on failure or
 Ctrl-C), records the template's source, version and answers in the project
-(:mod:`scaffolder.record`), then makes the first commit. Template code (hooks, tasks,
+(:mod:`scaffolder.records`), then makes the first commit. Template code (hooks, tasks,
 migrations, Jinja extensions) runs only with ``--trust`` (:mod:`scaffolder.trust`).
 
 ``update`` renders the recorded version and the new one with the recorded answers into
@@ -40,7 +40,7 @@ from scaffolder.project_state import (
     check_repository,
     check_resolved,
 )
-from scaffolder.record import TemplateRecord, read_record, write_record
+from scaffolder.records import TemplateRecord, read_record, write_record
 from scaffolder.sources import (
     EngineName,
     Source,

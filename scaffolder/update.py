@@ -10,7 +10,6 @@ the project, undone again on any failure or Ctrl-C (:mod:`scaffolder.transaction
 
 from __future__ import annotations
 
-import os
 import shutil
 import tempfile
 from collections.abc import Mapping
@@ -20,7 +19,6 @@ from typing import Any
 from packaging.version import InvalidVersion, Version
 
 from scaffolder import gitrepo
-from scaffolder.answers import ANSWERS_FILE, ProjectAnswers, find_project, read_answers
 from scaffolder.answers_input import check_answers, completions
 from scaffolder.errors import (
     InvalidAnswersError,
@@ -37,7 +35,13 @@ from scaffolder.project_state import (
     check_resolved,
     chosen_check,
 )
-from scaffolder.record import has_record
+from scaffolder.records import (
+    ANSWERS_FILE,
+    ProjectAnswers,
+    find_project,
+    has_record,
+    read_answers,
+)
 from scaffolder.roles import get_role
 from scaffolder.store import TemplateStore
 
@@ -53,7 +57,7 @@ def status(path: Path, *, store: TemplateStore | None = None, source: str | None
     is an error (its own exit code), not a status. ``source`` is for a third-party template
     that moved (see :func:`update`).
     """
-    project = _project_dir(path)
+    project = find_project(path)
     if has_record(project):  # made by scaffold new --template, cruft or Copier
         from scaffolder import thirdparty
 
@@ -91,7 +95,7 @@ def update(
     ``verify`` runs the project's check (``verify_command``, the project's setting, or a
     role's ``make check``) on the merged result and applies it only if the check passes.
     """
-    project = _project_dir(path)
+    project = find_project(path)
     if has_record(project):  # made by scaffold new --template, cruft or Copier
         from scaffolder import thirdparty
 
@@ -185,7 +189,7 @@ FIXED_ANSWERS = {
 def answer_completions(path: Path, incomplete: str) -> list[tuple[str, str]]:
     """Shell completion of ``update --data``: the answers of the project's role it can change."""
     try:
-        role: str | None = read_answers(_project_dir(path)).role
+        role: str | None = read_answers(find_project(path)).role
     except ScaffolderError:
         role = None  # not (yet) in a generated project: every role's answers
     return completions(role, incomplete, skip=FIXED_ANSWERS)
@@ -200,14 +204,6 @@ def _changed_answers(
             raise InvalidAnswersError(f"--data {key}: {FIXED_ANSWERS[key]}")
     checked = check_answers(data, get_role(answers.role, store), store)
     return {k: v for k, v in checked.items() if answers.answers.get(k) != v}
-
-
-def _project_dir(path: Path) -> Path:
-    """The generated project at ``path`` or above it (``scaffold update`` from a subfolder)."""
-    folder = Path(os.path.abspath(path.expanduser()))  # noqa: PTH100  # folds "..", keeps links
-    if not folder.is_dir():
-        raise ScaffolderError(f"{folder} is not a folder; give the path of a generated project")
-    return find_project(folder)
 
 
 def _versions(

@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from scaffolder.errors import EXIT_CONFLICTS, EXIT_ERROR, EXIT_UPDATE_AVAILABLE
-from scaffolder.record import RECORD_FILE
+from scaffolder.records import RECORD_FILE
 from tests.conftest import Cli
 from tests.thirdparty_templates import (
     SLUG,

@@ -16,7 +16,7 @@ import pytest
 import yaml
 
 from scaffolder.errors import EXIT_ERROR, EXIT_UPDATE_AVAILABLE, SourceError
-from scaffolder.record import CRUFT_FILE, RECORD_FILE
+from scaffolder.records import CRUFT_FILE, RECORD_FILE
 from scaffolder.sources import (
     cached_clone_path,
     clone_url,

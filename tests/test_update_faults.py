@@ -21,7 +21,7 @@ from scaffolder import merge, thirdparty, transaction
 from scaffolder.engines import copier_engine
 from scaffolder.errors import EXIT_CONFLICTS, EXIT_INTERNAL, EXIT_INTERRUPTED
 from scaffolder.generate import generate
-from scaffolder.record import RECORD_FILE
+from scaffolder.records import RECORD_FILE
 from scaffolder.store import TemplateStore
 from tests.conftest import Cli
 from tests.history import (

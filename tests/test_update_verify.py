@@ -10,7 +10,7 @@ import pytest
 
 from scaffolder.errors import EXIT_CONFLICTS, EXIT_VERIFY_FAILED
 from scaffolder.generate import generate
-from scaffolder.record import RECORD_FILE
+from scaffolder.records import RECORD_FILE
 from scaffolder.store import TemplateStore
 from tests.conftest import Cli
 from tests.history import GITIGNORE_LINE, ROLE, History, build_history, git

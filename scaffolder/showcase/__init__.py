@@ -13,9 +13,8 @@ import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from scaffolder.answers import ANSWERS_FILE, read_answers
-from scaffolder.answers import find_project as project_root
 from scaffolder.errors import EXIT_OK, EXIT_SHOWCASE_STALE, ShowcaseError, ShowcaseStaleError
+from scaffolder.records import ANSWERS_FILE, find_project, read_answers
 from scaffolder.showcase import readme
 from scaffolder.showcase.build import Built, build
 from scaffolder.showcase.evidence import STALE, UNREADABLE, Evidence
@@ -45,17 +44,14 @@ class Report:
         return EXIT_SHOWCASE_STALE if failed else EXIT_OK
 
 
-def find_project(path: Path) -> Path:
-    """The generated repository holding ``path``, found as ``update`` and ``check`` find it."""
-    start = path.expanduser().absolute()
-    if not start.exists():
-        raise ShowcaseError(f"{start} does not exist; give the path of a generated repository")
-    project = project_root(start if start.is_dir() else start.parent)
+def _role_project(path: Path) -> Path:
+    """The role's repository holding ``path`` (found as every command finds its project)."""
+    project = find_project(path)
     if (project / ANSWERS_FILE).is_file():
         return project
     raise ShowcaseError(
-        f"{start} is not in a repository made by scaffold new (no {ANSWERS_FILE} here or "
-        "above); run scaffold showcase inside one"
+        f"{path.expanduser().absolute()} is not in a repository made by scaffold new (no "
+        f"{ANSWERS_FILE} here or above); run scaffold showcase inside one"
     )
 
 
@@ -66,7 +62,7 @@ def showcase(path: Path, *, check: bool = False, allow_stale: bool = False) -> R
     only with ``allow_stale``, and then marked stale wherever it shows. Evidence made from
     uncommitted changes is published with a mark. ``check`` fails on all of them.
     """
-    project = find_project(path)
+    project = _role_project(path)
     answers = read_answers(project)
     manifest = load(project)
     evidence = Evidence(manifest)
@@ -133,4 +129,4 @@ def _write_atomic(path: Path, data: bytes) -> None:
         raise
 
 
-__all__ = ["Built", "Report", "find_project", "showcase"]
+__all__ = ["Built", "Report", "showcase"]

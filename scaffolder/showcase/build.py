@@ -18,8 +18,8 @@ from typing import Any
 
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 
-from scaffolder.answers import ProjectAnswers
 from scaffolder.errors import ShowcaseError
+from scaffolder.records import ProjectAnswers
 from scaffolder.showcase import card, diagram, document
 from scaffolder.showcase.evidence import (
     Evidence,

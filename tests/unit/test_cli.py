@@ -355,7 +355,7 @@ def test_update_outside_a_project(cli: Cli, tmp_path: Path) -> None:
     result = cli("update", str(tmp_path / "nowhere"))
     assert (result.code, result.err) == (
         1,
-        f"error: {tmp_path / 'nowhere'} is not a folder; give the path of a generated project\n",
+        f"error: {tmp_path / 'nowhere'} does not exist; give the path of a generated project\n",
     )
 
 
