@@ -154,12 +154,15 @@ def test_the_generated_pages_and_ci_steps_run_with_the_wheel_from_an_index(
             f'--from "{DISTRIBUTION}=={__version__}"' in s.get("run", "") for s in build["steps"]
         )
         requested.clear()
+        # A cache of its own, as a fresh runner has: the wheel is fetched from our index, not
+        # taken from what an earlier role's test left in the shared uv cache.
+        pages_env = {**env, "UV_CACHE_DIR": str(tmp_path / "uv-cache")}
         for step in build["steps"]:
             if "run" not in step:
                 continue
             if "scaffold showcase" in step["run"] and "--check" not in step["run"]:
                 shutil.rmtree(checkout / "site")  # checked as committed; now it must be built
-            run_step(step, checkout, env, expect_ok=True)
+            run_step(step, checkout, pages_env, expect_ok=True)
         assert (checkout / "site" / "index.html").is_file()
         assert f"/simple/{DISTRIBUTION}/scaffold_portfolio-{__version__}-py3-none-any.whl" in (
             requested
@@ -177,8 +180,10 @@ def test_the_generated_pages_and_ci_steps_run_with_the_wheel_from_an_index(
         sh("git", "commit", "-qam", "Change a source, not the evidence", "--no-verify",
            cwd=checkout)  # fmt: skip
         (check_step,) = [s for s in build["steps"] if "--check" in s.get("run", "")]
-        stale = run_step(check_step, checkout, env, expect_ok=False)
+        stale = run_step(check_step, checkout, pages_env, expect_ok=False)
         assert stale.returncode == EXIT_SHOWCASE_STALE, stale.stdout + stale.stderr
-        assert "changed since it was made; run make evidence" in stale.stderr
+        changed = source.relative_to(checkout).as_posix()
+        assert f"{changed} changed since" in stale.stderr
+        assert "; run make evidence" in stale.stderr
     finally:
         restore(project)

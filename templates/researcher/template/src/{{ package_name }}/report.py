@@ -105,12 +105,7 @@ def numbers(
         "PublishedClosestError": format_error(closest),
         "PublishedClosestTolerance": format_tolerance(closest.claim),
         "RossiCoefFin": f"{fin_coef:.4f}",
-        # Never quoted without its interval: one value holds both.
-        "RossiHazardRatioFin": (
-            f"{math.exp(fin_coef):.3f} (95% CI {math.exp(fin_coef - _Z95 * fin_se):.3f} "
-            f"to {math.exp(fin_coef + _Z95 * fin_se):.3f})"
-        ),
-        # The same three numbers apart, for a table or a page that shows them side by side.
+        # Never quoted without its interval (the report and the page quote all three).
         "RossiHazardRatioFinPoint": f"{math.exp(fin_coef):.3f}",
         "RossiHazardRatioFinLow": f"{math.exp(fin_coef - _Z95 * fin_se):.3f}",
         "RossiHazardRatioFinHigh": f"{math.exp(fin_coef + _Z95 * fin_se):.3f}",
@@ -241,7 +236,8 @@ def results_block(values: dict[str, str]) -> str:
             f"closest is `{values['PublishedClosest']}` (error "
             f"{values['PublishedClosestError']}, tolerance "
             f"{values['PublishedClosestTolerance']}). Financial aid's hazard ratio of "
-            f"re-arrest: {values['RossiHazardRatioFin']}.",
+            f"re-arrest: {values['RossiHazardRatioFinPoint']} (95% CI"
+            f" {values['RossiHazardRatioFinLow']} to {values['RossiHazardRatioFinHigh']}).",
             f"- Longley against NIST: {values['LongleyPassed']}/{values['LongleyClaims']} "
             f"certified values; the largest relative error is {values['LongleyWorstRelError']}.",
             f"- Mortality laws: AIC(Gompertz) - AIC(Weibull) is {values['AicDeltaControl']} for "
