@@ -5,6 +5,11 @@
 -- A shift counts one driver in every hour it covers, [start_hour, end_hour), and its wage is
 -- spread evenly over those hours. Trips count in the hour they were requested; pickup minutes
 -- are summed over completed trips only, so dividing by completed trips gives their mean.
+--
+-- Money and minutes are summed as DECIMAL and turned back into DOUBLE: a parallel sum of
+-- DOUBLEs adds in whatever order the threads finish, so the last digits (and a total that sits
+-- on a cent boundary) would change from run to run; a DECIMAL sum is exact in any order. The
+-- rows come out in a fixed order for the same reason: a measure sums DOUBLEs over them.
 WITH shift_hours AS (
     SELECT
         city_id,
@@ -20,7 +25,7 @@ supply AS (
         day,
         hour,
         count(*) AS drivers_on_shift,
-        sum(wage_per_hour) AS driver_wages
+        sum(wage_per_hour::DECIMAL(18, 6))::DOUBLE AS driver_wages
     FROM shift_hours
     GROUP BY city_id, day, hour
 ),
@@ -32,8 +37,10 @@ service AS (
         request_hour AS hour,
         count(*) AS accepted_trips,
         count(*) FILTER (WHERE status = 'completed') AS completed_trips,
-        coalesce(sum(fare) FILTER (WHERE status = 'completed'), 0.0) AS revenue,
-        coalesce(sum(pickup_minutes) FILTER (WHERE status = 'completed'), 0.0) AS pickup_minutes
+        coalesce(sum(fare::DECIMAL(18, 6)) FILTER (WHERE status = 'completed')::DOUBLE, 0.0) AS revenue,
+        coalesce(
+            sum(pickup_minutes::DECIMAL(18, 6)) FILTER (WHERE status = 'completed')::DOUBLE, 0.0
+        ) AS pickup_minutes
     FROM trips
     GROUP BY city_id, trip_date, request_hour
 )
@@ -57,3 +64,4 @@ SELECT
     )::INTEGER AS supply_band
 FROM supply AS s
 FULL JOIN service AS v USING (city_id, day, hour)
+ORDER BY city_id, day, hour
