@@ -128,7 +128,8 @@ def executable(path: Path, text: str) -> Path:
 
 @dataclass
 class GitHub:
-    """A bare remote, a clone of it as the runner checks it out, and the recorder's files."""
+    """A bare remote, a clone of it (as a runner checks it out, or the user's own) and the
+    recorder's files."""
 
     remote: Path
     clone: Path
@@ -168,17 +169,33 @@ def project_on_github(
             readme.read_text().replace("MIT; see [LICENSE](LICENSE).", USER_LICENSE_LINE)
         )
         git(project, "commit", "--quiet", "-am", "My licence line")
-    remote = root / "github.git"
-    git(root, "init", "--quiet", "--bare", str(remote))
+    remote, bin_dir = github_stand_in(root)
     git(project, "push", "--quiet", str(remote), "main")
     if refuse_workflows:
         executable(remote / "hooks" / "pre-receive", PRE_RECEIVE)
     git(root, "clone", "--quiet", str(remote), "checkout")
+    executable(bin_dir / "uvx", UVX.format(python=sys.executable))
+    return GitHub(remote=remote, clone=root / "checkout", bin=bin_dir)
+
+
+def github_stand_in(root: Path) -> tuple[Path, Path]:
+    """An empty bare remote and a folder holding the ``gh`` recorder, under ``root``."""
+    remote = root / "github.git"
+    git(root, "init", "--quiet", "--bare", str(remote))
     bin_dir = root / "bin"
     bin_dir.mkdir()
     executable(bin_dir / "gh", GH_RECORDER.format(python=sys.executable))
-    executable(bin_dir / "uvx", UVX.format(python=sys.executable))
-    return GitHub(remote=remote, clone=root / "checkout", bin=bin_dir)
+    return remote, bin_dir
+
+
+def third_party_on_github(project: Path, root: Path, monkeypatch: pytest.MonkeyPatch) -> GitHub:
+    """A project pushed to its ``origin`` with the ``gh`` recorder first on ``PATH``, as
+    ``scaffold update-pr`` is run by hand in the user's own clone."""
+    remote, bin_dir = github_stand_in(root)
+    git(project, "remote", "add", "origin", str(remote))
+    git(project, "push", "--quiet", "origin", "main")
+    monkeypatch.setenv("PATH", f"{bin_dir}{os.pathsep}{os.environ['PATH']}")
+    return GitHub(remote=remote, clone=project, bin=bin_dir)
 
 
 def run_workflow(
@@ -412,20 +429,13 @@ def test_a_third_party_project_gets_its_pull_request(
     project = tmp_path / "proj"
     made = cli("new", str(project), "--template", str(template), "--vcs-ref", "v1.0", "--defaults")
     assert made.code == 0, made.err
-    remote = tmp_path / "github.git"
-    git(tmp_path, "init", "--quiet", "--bare", str(remote))
-    git(project, "remote", "add", "origin", str(remote))
-    git(project, "push", "--quiet", "origin", "main")
-    bin_dir = tmp_path / "bin"
-    bin_dir.mkdir()
-    executable(bin_dir / "gh", GH_RECORDER.format(python=sys.executable))
-    monkeypatch.setenv("PATH", f"{bin_dir}{os.pathsep}{os.environ['PATH']}")
+    github = third_party_on_github(project, tmp_path, monkeypatch)
     result = cli("update-pr", str(project))
     assert result.code == 0, result.err
-    (pr,) = json.loads((bin_dir / "gh-prs.json").read_text())
+    (pr,) = github.prs()
     assert pr["title"] == "Update the template from v1.0 to v2.0"
     assert "- `new.txt`" in pr["body"]
-    assert git(remote, "show", f"{BRANCH}:new.txt") == "new in v2\n"
+    assert github.show(f"{BRANCH}:new.txt") == "new in v2\n"
 
 
 def test_a_third_party_template_with_an_extension_needs_trust_for_its_pull_request(
@@ -453,28 +463,21 @@ def test_a_third_party_template_with_an_extension_needs_trust_for_its_pull_reque
         "new", str(project), "-t", str(template), "--vcs-ref", "v1.0", "--defaults", "--trust"
     )
     assert made.code == 0, made.err
-    remote = tmp_path / "github.git"
-    git(tmp_path, "init", "--quiet", "--bare", str(remote))
-    git(project, "remote", "add", "origin", str(remote))
-    git(project, "push", "--quiet", "origin", "main")
-    bin_dir = tmp_path / "bin"
-    bin_dir.mkdir()
-    executable(bin_dir / "gh", GH_RECORDER.format(python=sys.executable))
-    monkeypatch.setenv("PATH", f"{bin_dir}{os.pathsep}{os.environ['PATH']}")
+    github = third_party_on_github(project, tmp_path, monkeypatch)
 
     refused = cli("update-pr", str(project))
     assert refused.code == EXIT_ERROR
     assert "rerun with --trust" in refused.err
     assert "Traceback" not in refused.err
-    assert git(remote, "branch", "--list", BRANCH) == ""
-    assert not (bin_dir / "gh-prs.json").exists()
+    assert github.tip(BRANCH) is None
+    assert github.prs() == []
 
     result = cli("update-pr", str(project), "--trust")
     assert result.code == 0, result.err
-    (pr,) = json.loads((bin_dir / "gh-prs.json").read_text())
+    (pr,) = github.prs()
     assert pr["title"] == "Update the template from v1.0 to v2.0"
-    assert git(remote, "show", f"{BRANCH}:title.txt") == "DEMO\n"
-    assert git(remote, "show", f"{BRANCH}:new.txt") == "new in v2\n"
+    assert github.show(f"{BRANCH}:title.txt") == "DEMO\n"
+    assert github.show(f"{BRANCH}:new.txt") == "new in v2\n"
 
 
 def test_what_cannot_go_is_one_line_and_pushes_nothing(
