@@ -238,24 +238,17 @@ def new(
     commit = " and committed them" if made.committed else ""
     kind = made.role if template is not None else f"{made.role} template"
     typer.echo(f"Created {made.dest}: {len(made.files)} files from the {kind}{commit}.")
-    if template is not None:
-        from scaffolder.setup_env import setup_command
+    from scaffolder.setup_env import next_step
 
-        how = setup_command(made.dest)
-        if setup:
-            _setup(made.dest, commit_as=made.author, role=False)
-            typer.echo(f"Next: cd {_shown(made.dest)} (scaffold update brings template changes)")
-        elif how is not None:
-            typer.echo(f"Next: cd {_shown(made.dest)} && {' '.join(how)}")
-        else:
-            typer.echo(f"Next: cd {_shown(made.dest)} (scaffold update brings template changes)")
-        return
     if setup:
-        identity = (made.answers.get("author_name", ""), made.answers.get("author_email", ""))
-        _setup(made.dest, commit_as=identity if made.committed else None, role=True)
-        typer.echo(f"Next: cd {_shown(made.dest)} && make check && make run")
-    else:
-        typer.echo(f"Next: cd {_shown(made.dest)} && make setup && make check")
+        _setup(made.dest, commit_as=made.author, role=template is None)
+    step = next_step(made.dest, set_up=setup, role=template is None)
+    where = f"cd {_shown(made.dest)}"
+    typer.echo(
+        f"Next: {where} && {step}"
+        if step
+        else f"Next: {where} (scaffold update brings template changes)"
+    )
 
 
 @app.command()
@@ -463,11 +456,9 @@ def showcase(
 def _setup(project: Path, *, commit_as: tuple[str, str] | None, role: bool) -> None:
     from rich.console import Console
 
-    from scaffolder.setup_env import setup_project
+    from scaffolder.setup_env import setup_command, setup_project
 
     console = Console(stderr=True)
-    from scaffolder.setup_env import setup_command
-
     shown = " ".join(setup_command(project) or ["setup"])
     with console.status(f"Setting up: {shown}") as progress:
         committed = setup_project(

@@ -40,7 +40,8 @@ class Generated:
     committed: bool = False
     pretend: bool = False
     notes: list[str] = field(default_factory=list)  # warnings for the user (a stale cache)
-    author: tuple[str, str] | None = None  # who made the first commit (name, email)
+    # Who made the first commit (name, email): what --setup commits the lock file as.
+    author: tuple[str, str] | None = None
 
 
 def generate(
@@ -118,7 +119,11 @@ def _generate_staged(
             for p in staging.rglob("*")
             if p.is_file() and ".git" not in p.relative_to(staging).parts
         )
-    return Generated(dest=dest, role=recorded["role"], answers=recorded, files=files, committed=git)
+    author = (recorded["author_name"], recorded["author_email"]) if git else None
+    return Generated(
+        dest=dest, role=recorded["role"], answers=recorded, files=files, committed=git,
+        author=author,
+    )  # fmt: skip
 
 
 def _resolve_role(

@@ -47,6 +47,18 @@ def setup_command(project: Path) -> list[str] | None:
     return None
 
 
+def next_step(project: Path, *, set_up: bool, role: bool) -> str | None:
+    """What the user runs next in a project ``scaffold new`` just made (None: nothing).
+
+    A role's project is checked and run (after ``make setup`` unless ``--setup`` did it); a
+    third-party template's project is set up as :func:`setup_command` says, if at all.
+    """
+    if role:
+        return "make check && make run" if set_up else "make setup && make check"
+    how = None if set_up else setup_command(project)
+    return None if how is None else " ".join(how)
+
+
 def setup_project(
     project: Path,
     *,
