@@ -2,8 +2,9 @@
 
 ``make evidence`` regenerates every file the manifest names and then runs
 ``python -m <package>.evidence stamp``: for each item this records the file's SHA-256, the
-SHA-256 of every source file that makes it, the ``make`` target that makes it, the commit it
-was made at and when, in the manifest's provenance file (``evidence/provenance.json``).
+SHA-256 of every source file that makes it, the ``make`` target that made it (``--by``;
+``make bench`` remakes some items at full size, ``make evidence`` at a quick size), the commit
+it was made at and when, in the manifest's provenance file (``evidence/provenance.json``).
 ``scaffold showcase`` reads that record to show where each number came from, and
 ``scaffold showcase --check`` uses it to say which evidence is missing, edited or stale.
 
@@ -68,8 +69,9 @@ def _commit(root: Path) -> str | None:
     return result.stdout.strip() or None
 
 
-def stamp(root: Path, only: list[str] | None = None) -> dict[str, Any]:
-    """Record the provenance of every evidence item (or of ``only``); returns the record."""
+def stamp(root: Path, only: list[str] | None = None, by: str = "evidence") -> dict[str, Any]:
+    """Record the provenance of every evidence item (or of ``only``), made by ``make {by}``;
+    returns the record."""
     manifest = load_manifest(root)
     record_path = root / manifest.get("provenance", DEFAULT_PROVENANCE)
     record: dict[str, Any] = {"items": {}, "schema": 1}
@@ -92,7 +94,7 @@ def stamp(root: Path, only: list[str] | None = None) -> dict[str, Any]:
         record["items"][item_id] = {
             "path": item["path"],
             "sha256": sha256(path),
-            "command": f"make {item.get('make', 'evidence')}",
+            "command": f"make {by}",
             "commit": commit,
             "made_at": made_at,
             "sources": sources,
@@ -136,12 +138,13 @@ def main(argv: list[str] | None = None) -> int:
     commands = parser.add_subparsers(dest="command", required=True)
     stamp_cmd = commands.add_parser("stamp", help="record where each evidence file came from")
     stamp_cmd.add_argument("items", nargs="*", help="evidence ids (default: all)")
+    stamp_cmd.add_argument("--by", default="evidence", help="the make target that made them")
     commands.add_parser("check", help="list evidence that is missing, edited or stale")
     args = parser.parse_args(argv)
     root = Path.cwd()
     try:
         if args.command == "stamp":
-            record = stamp(root, args.items or None)
+            record = stamp(root, args.items or None, by=args.by)
             print(f"stamped {len(record['items'])} evidence items", file=sys.stderr)
             return 0
         found = problems(root)

@@ -50,3 +50,19 @@ def test_stamp_then_check_reports_each_way_evidence_goes_bad(
     (tmp_path / "out.json").unlink()
     assert evidence.problems(tmp_path) == ["out.json: missing; run make evidence"]
     assert evidence.main(["stamp"]) == 1
+
+
+def test_the_stamp_names_the_target_that_made_each_item(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    _copy_manifest(tmp_path)
+    monkeypatch.chdir(tmp_path)
+    record_path = tmp_path / evidence.load_manifest(tmp_path).get(
+        "provenance", evidence.DEFAULT_PROVENANCE
+    )
+    (item_id,) = evidence.load_manifest(tmp_path)["evidence"]
+    for target in ("evidence", "bench"):
+        by = [] if target == "evidence" else ["--by", target]
+        assert evidence.main(["stamp", *by, item_id]) == 0
+        made = json.loads(record_path.read_text(encoding="utf-8"))["items"][item_id]
+        assert made["command"] == f"make {target}"
