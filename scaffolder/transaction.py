@@ -23,7 +23,7 @@ from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 from types import FrameType
 
-from scaffolder.errors import GitError, ScaffolderError
+from scaffolder.errors import DestinationError, GitError, ScaffolderError
 from scaffolder.gitrepo import NO_HOOKS, run, toplevel
 from scaffolder.project_state import shown_path
 
@@ -67,6 +67,10 @@ def move_into_place(staging: Path, dest: Path) -> None:
     staging.chmod(0o777 & ~umask)  # mkdtemp made it private (0700)
     if dest.is_dir():
         # An existing empty folder may be someone's working directory: fill it, keep its inode.
+        if any(dest.iterdir()):  # filled since the caller checked it: never overwrite a file
+            raise DestinationError(
+                f"{dest} is no longer empty; nothing was written there, choose a new folder"
+            )
         moved: list[Path] = []
         try:
             for entry in staging.iterdir():

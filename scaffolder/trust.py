@@ -129,8 +129,9 @@ def _cookiecutter_routes(folder: Path) -> list[Route]:
         routes.append(_extension_route("cookiecutter extension", str(extension), folder))
     # Importable from the template's root whatever accept_hooks says: code, listed even when
     # _extensions does not name it.
-    for local in (folder / "local_extensions.py", folder / "local_extensions"):
-        named = any(r.what.startswith(local.name) for r in routes)
+    for local, shown in ((folder / "local_extensions.py", "(local_extensions.py)"),
+                         (folder / "local_extensions", "(local_extensions/")):  # fmt: skip
+        named = any(shown in r.what for r in routes)  # an extension route names its file
         if local.exists() and not named:
             routes.extend(_module_files("cookiecutter local extension", local, folder))
     return routes
