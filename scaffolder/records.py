@@ -109,7 +109,13 @@ def read_record(project: Path) -> TemplateRecord:
         raise AnswersFileError(f"{path} does not hold a record of the template; {restore}")
     if name == CRUFT_FILE:
         return _read_cruft(path, data, restore)
-    missing = [key for key in ("source", "ref", "engine") if not data.get(key)]
+    # A render of a plain folder has no version: its ref is "" (and update says so).
+    given = {
+        "source": bool(data.get("source")),
+        "ref": isinstance(data.get("ref"), str),
+        "engine": bool(data.get("engine")),
+    }
+    missing = [key for key, ok in given.items() if not ok]
     if missing:
         raise AnswersFileError(f"{path} lacks {', '.join(missing)}; {restore}")
     if data["engine"] not in ENGINES:
@@ -124,6 +130,12 @@ def read_record(project: Path) -> TemplateRecord:
         directory=str(data["directory"]) if data.get("directory") else None,
         answers=dict(data.get("answers") or {}),
     )
+
+
+def _is_abbreviation(ref: str, commit: str | None) -> bool:
+    """Whether ``ref`` is ``commit`` abbreviated (git's shortest is 7 digits), not a tag or a
+    branch such as ``1`` that happens to begin it."""
+    return commit is not None and len(ref) >= 7 and commit.startswith(ref)
 
 
 def _read_cruft(path: Path, data: dict[str, Any], restore: str) -> TemplateRecord:
@@ -188,7 +200,7 @@ def write_record(project: Path, record: TemplateRecord, rendered: Path | None = 
         data.update(
             template=record.source,
             commit=record.commit,
-            checkout=None if record.commit and record.commit.startswith(record.ref) else record.ref,
+            checkout=None if _is_abbreviation(record.ref, record.commit) else record.ref,
             context={**data["context"], "cookiecutter": {**record.answers, **kept}},
         )
         path.write_text(json.dumps(data, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")

@@ -245,9 +245,11 @@ def template_folder(tree: Path, directory: str | None, source: Source) -> Path:
     if not directory:
         return tree
     relative = PurePosixPath(directory)
-    if relative.is_absolute() or ".." in relative.parts:
-        raise SourceError(f"--directory {directory}: give a folder inside the template source")
     folder = tree / relative
+    # A link in the template may point anywhere: the folder must be inside once resolved.
+    inside = folder.resolve().is_relative_to(tree.resolve())
+    if relative.is_absolute() or ".." in relative.parts or not inside:
+        raise SourceError(f"--directory {directory}: give a folder inside the template source")
     if not folder.is_dir():
         raise SourceError(f"--directory {directory}: no such folder in {source.shown}")
     return folder

@@ -141,7 +141,9 @@ def _written_outside(project: Path, out: Path, parent: Path, before: set[Path]) 
     staging folder (discarded with it), or beside the destination (left for the user to judge,
     since scaffolder cannot tell it from their own files)."""
     notes = []
-    stray = sorted(p.name for folder in (out, out.parent) for p in folder.iterdir())
+    # Cookiecutter renders into a folder inside ``out``, Copier into ``out`` itself.
+    around = (out.parent,) if project == out else (out, out.parent)
+    stray = sorted(p.name for folder in around for p in folder.iterdir())
     stray = [name for name in stray if name not in {project.name, out.name}]
     if stray:
         notes.append(

@@ -42,6 +42,7 @@ def snapshot(folder: Path) -> dict[str, bytes]:
 def generate(cli: Cli, template: Path, dest: Path, *extra: str) -> None:
     result = cli("new", str(dest), "--template", str(template), "--defaults", *extra)
     assert result.code == 0, result.err
+    assert "warning" not in result.err  # e.g. no file taken for one written outside the project
 
 
 def commit_all(project: Path, message: str = "my edits") -> None:

@@ -276,3 +276,22 @@ def test_a_copier_project_from_a_folder_outside_git_says_why_it_cannot_update(
     assert result.code != 0
     assert "records no _commit" in result.err
     assert len(result.err.splitlines()) == 1
+
+
+@pytest.mark.parametrize("engine", ["cookiecutter", "copier"])
+def test_a_project_made_from_a_plain_folder_says_why_it_cannot_update(
+    cli: Cli, tmp_path: Path, engine: str
+) -> None:
+    template = make_template(tmp_path, engine)
+    folder = tmp_path / "copy-of-template"
+    shutil.copytree(template, folder, ignore=shutil.ignore_patterns(".git"))
+    project = tmp_path / "proj"
+    made = cli("new", str(project), "--template", str(folder), "--defaults")
+    assert made.code == 0, made.err
+    for command in ("check", "update"):
+        result = cli(command, str(project))
+        assert result.code != 0
+        assert result.err == (
+            f"error: {project} was made from the folder {folder}, which keeps no versions; an "
+            "update needs the template in a git repository with tags (--source SRC)\n"
+        )
