@@ -17,6 +17,15 @@ def git(repo: Path, *args: str) -> str:
     ).stdout
 
 
+def tree(root: Path, files: Mapping[str, str]) -> Path:
+    """Write ``files`` (relative path -> text) under ``root``, making folders; returns root."""
+    for name, text in files.items():
+        path = root / name
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(text)
+    return root
+
+
 def commit_version(repo: Path, files: Mapping[str, str], tag: str) -> None:
     """Make the template's tree exactly ``files``, commit it and tag it ``tag``."""
     if not (repo / ".git").exists():
@@ -24,10 +33,7 @@ def commit_version(repo: Path, files: Mapping[str, str], tag: str) -> None:
         git(repo, "init", "-q")
     for tracked in filter(None, git(repo, "ls-files", "-z").split("\0")):
         (repo / tracked).unlink()
-    for name, text in files.items():
-        path = repo / name
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(text)
+    tree(repo, files)
     git(repo, "add", "-A")
     git(repo, "commit", "-q", "--allow-empty", "-m", tag)
     git(repo, "tag", tag)

@@ -5,7 +5,6 @@ file refused with an AnswersFileError that says how to restore it; find_project'
 from __future__ import annotations
 
 import json
-import subprocess
 from pathlib import Path
 from typing import Any
 
@@ -26,15 +25,10 @@ from scaffolder.records import (
     write_record,
 )
 from scaffolder.store import CANONICAL_URL
+from tests.thirdparty_templates import git
 
 COMMIT_A = "0123456789abcdef0123456789abcdef01234567"
 COMMIT_B = "fedcba9876543210fedcba9876543210fedcba98"
-
-
-def git(cwd: Path, *args: str) -> str:
-    return subprocess.run(
-        ["git", *args], cwd=cwd, check=True, capture_output=True, text=True
-    ).stdout
 
 
 def write(path: Path, data: Any) -> Path:

@@ -6,7 +6,6 @@ the staged result into the user's tree, undoing every step on failure."""
 from __future__ import annotations
 
 import os
-import subprocess
 from pathlib import Path
 
 import pytest
@@ -24,20 +23,7 @@ from scaffolder.transaction import (
     staged,
     staged_changes,
 )
-
-
-def git(cwd: Path, *args: str) -> str:
-    return subprocess.run(
-        ["git", *args], cwd=cwd, check=True, capture_output=True, text=True
-    ).stdout
-
-
-def tree(root: Path, files: dict[str, str]) -> Path:
-    for name, text in files.items():
-        path = root / name
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(text)
-    return root
+from tests.thirdparty_templates import git, tree
 
 
 def snapshot(root: Path) -> dict[str, bytes | None]:

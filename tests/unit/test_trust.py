@@ -13,14 +13,7 @@ import pytest
 
 from scaffolder.errors import ScaffolderError, UntrustedTemplateError
 from scaffolder.trust import Route, code_routes, copier_settings, require_trust
-
-
-def tree(root: Path, files: dict[str, str]) -> Path:
-    for name, text in files.items():
-        path = root / name
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(text)
-    return root
+from tests.thirdparty_templates import tree
 
 
 def sha(text: str) -> str:
